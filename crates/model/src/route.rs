@@ -1,0 +1,209 @@
+//! Timing one technician's route: every optimizer stop as early as the
+//! rules allow, fixed stops where they are. Earliest starts dominate (an
+//! earlier end never hurts a later stop, the drive home or a shift end), so
+//! a route is feasible exactly when this timing is.
+
+use crate::instance::Instance;
+use crate::rules::{MaxDrive, Rule};
+use crate::time::clock;
+
+/// A stop of a route: its job, and its start when it may not move.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RouteStop {
+    pub job: usize,
+    pub fixed: Option<f64>,
+}
+
+impl RouteStop {
+    #[must_use]
+    pub fn movable(job: usize) -> Self {
+        Self { job, fixed: None }
+    }
+}
+
+/// Where and why a route cannot be timed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RouteFail {
+    /// Index of the stop that fails.
+    pub at: usize,
+    pub rule: Rule,
+    pub detail: String,
+}
+
+/// A timed route: starts per stop and drive totals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timed {
+    pub starts: Vec<f64>,
+    /// Drive into each stop.
+    pub legs: Vec<f64>,
+    /// Drive home after the last stop (0 without `return_home`).
+    pub home_leg: f64,
+    pub drive: f64,
+}
+
+/// Times the route of technician `t`, or says which stop breaks which rule.
+///
+/// # Errors
+/// The first stop that cannot be placed, with the rule.
+pub fn schedule(inst: &Instance, t: usize, stops: &[RouteStop]) -> Result<Timed, RouteFail> {
+    let tech = &inst.techs[t];
+    let mut starts = Vec::with_capacity(stops.len());
+    let mut legs = Vec::with_capacity(stops.len());
+    let mut loc = tech.start_loc;
+    let mut prev_end: Option<f64> = None;
+    let mut busy_until = f64::NEG_INFINITY;
+    let mut drive = 0.0;
+    for (k, st) in stops.iter().enumerate() {
+        let job = &inst.jobs[st.job];
+        let leg = inst.drive(loc, job.loc);
+        let s = if let Some(f) = st.fixed {
+            f
+        } else {
+            if !MaxDrive::allows(inst, leg) {
+                return Err(RouteFail {
+                    at: k,
+                    rule: Rule::MaxDrive,
+                    detail: format!(
+                        "the drive there is {leg:.0} min, over the {:.0}-min limit",
+                        inst.max_drive.unwrap_or(0.0)
+                    ),
+                });
+            }
+            let found = match prev_end {
+                None => inst.earliest_start(t, st.job, busy_until, Some(leg)),
+                Some(e) => inst.earliest_start(t, st.job, (e + leg).max(busy_until), None),
+            };
+            let Some(s) = found else {
+                return Err(RouteFail {
+                    at: k,
+                    rule: Rule::StartWindow,
+                    detail: format!(
+                        "no start in its window {}–{} is free",
+                        clock(job.window.0),
+                        clock(job.window.1)
+                    ),
+                });
+            };
+            // rule 3 around a fixed stop: leave time to drive to it
+            if let Some(next) = stops.get(k + 1) {
+                if let Some(f) = next.fixed {
+                    let reach = s + job.duration + inst.drive(job.loc, inst.jobs[next.job].loc);
+                    if reach > f {
+                        return Err(RouteFail {
+                            at: k,
+                            rule: Rule::Travel,
+                            detail: format!(
+                                "it would reach fixed job {} at {}, after its start {}",
+                                inst.jobs[next.job].id,
+                                clock(reach),
+                                clock(f)
+                            ),
+                        });
+                    }
+                }
+            }
+            s
+        };
+        let end = s + job.duration;
+        busy_until = busy_until.max(end);
+        prev_end = Some(end);
+        starts.push(s);
+        legs.push(leg);
+        drive += leg;
+        loc = job.loc;
+    }
+    let mut home_leg = 0.0;
+    if inst.return_home && !stops.is_empty() {
+        home_leg = inst.drive(loc, tech.home);
+        drive += home_leg;
+        let k = stops.len() - 1;
+        if stops[k].fixed.is_none() {
+            let s = starts[k];
+            let end = s + inst.jobs[stops[k].job].duration;
+            let shift_end = tech
+                .regular
+                .iter()
+                .filter(|&&(a, b)| a <= s && end <= b)
+                .map(|&(_, b)| b)
+                .fold(f64::NEG_INFINITY, f64::max);
+            if end + home_leg > shift_end {
+                return Err(RouteFail {
+                    at: k,
+                    rule: Rule::ReturnHome,
+                    detail: format!(
+                        "back home at {}, after the shift ends {}",
+                        clock(end + home_leg),
+                        clock(shift_end)
+                    ),
+                });
+            }
+        }
+    }
+    Ok(Timed {
+        starts,
+        legs,
+        home_leg,
+        drive,
+    })
+}
+
+/// The best place to add job `j` to technician `t`'s route.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Insertion {
+    /// Index in the route the job takes.
+    pub position: usize,
+    pub start: f64,
+    /// Change in the objective: the job's value for `t` less the extra drive.
+    pub delta: f64,
+    pub extra_drive: f64,
+}
+
+/// Tries every position of `route` for job `j`; returns the best feasible
+/// insertion, or the rule that rejected the last attempt.
+///
+/// # Errors
+/// No position works: the failure at the most promising position.
+pub fn best_insertion(
+    inst: &Instance,
+    t: usize,
+    route: &[RouteStop],
+    j: usize,
+) -> Result<Insertion, RouteFail> {
+    let base = schedule(inst, t, route).map(|r| r.drive).unwrap_or(0.0);
+    let mut best: Option<Insertion> = None;
+    let mut fail: Option<RouteFail> = None;
+    let mut trial = Vec::with_capacity(route.len() + 1);
+    for pos in 0..=route.len() {
+        trial.clear();
+        trial.extend_from_slice(&route[..pos]);
+        trial.push(RouteStop::movable(j));
+        trial.extend_from_slice(&route[pos..]);
+        match schedule(inst, t, &trial) {
+            Ok(timed) => {
+                let extra = timed.drive - base;
+                let delta = inst.profit(j, t) - inst.drive_cost * extra;
+                if best.as_ref().is_none_or(|b| delta > b.delta + 1e-9) {
+                    best = Some(Insertion {
+                        position: pos,
+                        start: timed.starts[pos],
+                        delta,
+                        extra_drive: extra,
+                    });
+                }
+            }
+            Err(f) => {
+                // prefer explaining the failure at the inserted job itself
+                if f.at == pos || fail.is_none() {
+                    fail = Some(f);
+                }
+            }
+        }
+    }
+    best.ok_or_else(|| {
+        fail.unwrap_or(RouteFail {
+            at: 0,
+            rule: Rule::OutsideShift,
+            detail: "no position in the route".into(),
+        })
+    })
+}

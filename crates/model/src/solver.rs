@@ -1,0 +1,53 @@
+//! The one trait every solver implements (DESIGN.md convention 5).
+
+use std::time::Duration;
+
+use crate::instance::Instance;
+use crate::plan::{Schedule, SolverStatus};
+
+/// Options shared by every solver.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SolveOptions {
+    pub time_limit: Duration,
+    pub seed: u64,
+    pub threads: usize,
+}
+
+impl Default for SolveOptions {
+    fn default() -> Self {
+        Self {
+            time_limit: Duration::from_secs(10),
+            seed: 0,
+            threads: 1,
+        }
+    }
+}
+
+/// A solver's result: the schedule and how it ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Solution {
+    pub schedule: Schedule,
+    pub status: SolverStatus,
+    /// A proven upper bound on the objective, when the solver has one.
+    pub bound: Option<f64>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SolveError {
+    #[error("the solver failed: {0}")]
+    Failed(String),
+    #[error("the solver is not available in this build: {0}")]
+    Unavailable(String),
+}
+
+pub trait Solver {
+    /// The name written in `solver.name`.
+    fn name(&self) -> &str;
+
+    /// Plans the instance.
+    ///
+    /// # Errors
+    /// The solver failed; callers may fall back to another solver.
+    fn solve(&self, inst: &Instance, opts: &SolveOptions) -> Result<Solution, SolveError>;
+}
