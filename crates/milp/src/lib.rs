@@ -1,0 +1,1 @@
+//! MILP optimizer (work in progress).
