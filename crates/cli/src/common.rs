@@ -1,0 +1,72 @@
+//! What every subcommand shares: loading inputs, writing outputs, exit codes.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context;
+use autodispatch_model::{load_problem_file, Problem};
+
+/// An error that means "bad input or usage" (exit 2).
+#[derive(Debug)]
+pub struct BadInput(pub String);
+
+impl std::fmt::Display for BadInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BadInput {}
+
+/// A bad-input error for anyhow.
+pub fn usage(msg: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(BadInput(msg.into()))
+}
+
+/// Exit code for an error: 2 for bad input or usage, 1 otherwise.
+pub fn exit_code_of(e: &anyhow::Error) -> u8 {
+    if e.downcast_ref::<BadInput>().is_some()
+        || e.downcast_ref::<autodispatch_model::LoadError>().is_some()
+    {
+        2
+    } else {
+        1
+    }
+}
+
+/// Loads a problem; errors are bad input (exit 2) and list every problem.
+pub fn load_problem(path: &Path) -> anyhow::Result<Problem> {
+    load_problem_file(path).map_err(|e| usage(format!("{}: {e}", path.display())))
+}
+
+/// Writes text to a file atomically (temp file + rename), so a failed run
+/// never leaves a partial output, or to stdout when no path is given.
+pub fn write_output(path: Option<&Path>, text: &str) -> anyhow::Result<()> {
+    match path {
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            out.write_all(b"\n")?;
+            out.flush()?;
+        }
+        Some(p) => {
+            let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+            std::fs::write(&tmp, format!("{text}\n"))
+                .with_context(|| format!("cannot write {}", tmp.display()))?;
+            std::fs::rename(&tmp, p).with_context(|| format!("cannot write {}", p.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Logs to stderr through `tracing`, filtered by `AUTODISPATCH_LOG` (default warn).
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("AUTODISPATCH_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
