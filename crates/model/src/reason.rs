@@ -73,7 +73,7 @@ impl ReasonCode {
         let mut out = String::from(
             "# Reason codes\n\n<!-- generated from crates/model/src/reason.rs; \
              `cargo test -p autodispatch-model` fails when this file is stale; \
-             regenerate with `UPDATE_DOCS=1 cargo test -p autodispatch-model reason_docs` -->\n\n\
+             regenerate with `UPDATE_DOCS=1 cargo test -p autodispatch-model --test reasons` -->\n\n\
              Every unassigned job in a plan carries exactly one of these codes \
              and a sentence (`detail`) naming the rule and the technicians involved.\n\n\
              | code | meaning |\n|---|---|\n",

@@ -18,7 +18,13 @@ use rand_chacha::ChaCha8Rng;
 
 const SKILLS: [&str; 5] = ["hvac", "plumbing", "electrical", "boiler", "solar"];
 const ZONES: [&str; 4] = ["north", "south", "east", "west"];
-const TYPES: [&str; 5] = ["repair", "maintenance", "replacement", "install", "estimate"];
+const TYPES: [&str; 5] = [
+    "repair",
+    "maintenance",
+    "replacement",
+    "install",
+    "estimate",
+];
 const TAGS: [&str; 4] = ["no-heat", "member", "estimate", "vip"];
 
 /// How special a generated day is.
@@ -160,8 +166,16 @@ fn generate(rng: &mut ChaCha8Rng, shape: &DayShape, name: &str) -> Problem {
         let roll = rng.gen_range(0..20);
         if roll == 0 {
             // split shift
-            shifts.push(Shift { start: t(day, start_h), end: t(day, 12.0), kind: ShiftKind::Regular });
-            shifts.push(Shift { start: t(day, 13.0), end: t(day, 18.0), kind: ShiftKind::Regular });
+            shifts.push(Shift {
+                start: t(day, start_h),
+                end: t(day, 12.0),
+                kind: ShiftKind::Regular,
+            });
+            shifts.push(Shift {
+                start: t(day, 13.0),
+                end: t(day, 18.0),
+                kind: ShiftKind::Regular,
+            });
         } else {
             shifts.push(Shift {
                 start: t(day, start_h),
@@ -170,12 +184,24 @@ fn generate(rng: &mut ChaCha8Rng, shape: &DayShape, name: &str) -> Problem {
             });
         }
         if roll == 1 {
-            shifts.push(Shift { start: t(day, 8.0), end: t(day, 12.0), kind: ShiftKind::TimeOff });
+            shifts.push(Shift {
+                start: t(day, 8.0),
+                end: t(day, 12.0),
+                kind: ShiftKind::TimeOff,
+            });
         } else if roll == 2 {
-            shifts.push(Shift { start: t(day, 14.0), end: t(day, 16.0), kind: ShiftKind::OnCall });
+            shifts.push(Shift {
+                start: t(day, 14.0),
+                end: t(day, 16.0),
+                kind: ShiftKind::OnCall,
+            });
         } else if roll == 3 {
             shifts.clear();
-            shifts.push(Shift { start: t(day, 8.0), end: t(day, 18.0), kind: ShiftKind::TimeOff });
+            shifts.push(Shift {
+                start: t(day, 8.0),
+                end: t(day, 18.0),
+                kind: ShiftKind::TimeOff,
+            });
         }
         let mut events = Vec::new();
         if rng.gen_bool(0.5) {
@@ -204,7 +230,11 @@ fn generate(rng: &mut ChaCha8Rng, shape: &DayShape, name: &str) -> Problem {
             id: format!("T{}", i + 1),
             name: Some(format!("Tech {}", i + 1)),
             home: Some(home),
-            skills: if rng.gen_bool(0.05) { None } else { Some(skills) },
+            skills: if rng.gen_bool(0.05) {
+                None
+            } else {
+                Some(skills)
+            },
             shifts,
             events,
             conversion,
@@ -257,7 +287,10 @@ fn generate(rng: &mut ChaCha8Rng, shape: &DayShape, name: &str) -> Problem {
             location: Some(loc),
             job_type: job_type.to_string(),
             tags,
-            arrival_window: Interval { start: t(day, ws), end: t(day, we) },
+            arrival_window: Interval {
+                start: t(day, ws),
+                end: t(day, we),
+            },
             duration_minutes: duration,
             value,
             skills,
@@ -267,7 +300,11 @@ fn generate(rng: &mut ChaCha8Rng, shape: &DayShape, name: &str) -> Problem {
             technician_specific: false,
             status: JobStatus::Scheduled,
             assignment: None,
-            zone: if use_zones { Some(zone_of(&loc).to_string()) } else { None },
+            zone: if use_zones {
+                Some(zone_of(&loc).to_string())
+            } else {
+                None
+            },
             preferred_technician: if rng.gen_bool(0.2) {
                 Some(format!("T{}", rng.gen_range(1..=shape.techs + 2)))
             } else {
@@ -359,7 +396,10 @@ fn generate(rng: &mut ChaCha8Rng, shape: &DayShape, name: &str) -> Problem {
         now: Some(now),
         business_hours: bh,
         settings,
-        travel: Travel::Haversine { speed_kmh: 40.0, road_factor: 1.3 },
+        travel: Travel::Haversine {
+            speed_kmh: 40.0,
+            road_factor: 1.3,
+        },
         technicians,
         jobs,
     };
@@ -367,7 +407,11 @@ fn generate(rng: &mut ChaCha8Rng, shape: &DayShape, name: &str) -> Problem {
         let inst = autodispatch_model::Instance::new(&problem);
         let n = problem.technicians.len() + problem.jobs.len();
         let minutes = (0..n)
-            .map(|a| (0..n).map(|b| (inst.drive(a, b) * 100.0).round() / 100.0).collect())
+            .map(|a| {
+                (0..n)
+                    .map(|b| (inst.drive(a, b) * 100.0).round() / 100.0)
+                    .collect()
+            })
             .collect();
         problem.travel = Travel::Matrix { minutes };
         if rng.gen_bool(0.5) {
@@ -393,7 +437,10 @@ mod tests {
         assert_eq!(a, b);
         assert_ne!(a, random_day(8, 40, 6).to_json());
         let back = autodispatch_model::parse_problem(&a).unwrap();
-        assert!(back.to_json() == a, "a generated day does not read back as itself");
+        assert!(
+            back.to_json() == a,
+            "a generated day does not read back as itself"
+        );
     }
 
     #[test]
