@@ -130,6 +130,12 @@ impl Rule {
         }
     }
 
+    /// The rule with this name (the inverse of [`Rule::as_str`]).
+    #[must_use]
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == name)
+    }
+
     /// Which FORMAT.md rule this is, in words, for people.
     #[must_use]
     pub fn title(self) -> &'static str {
@@ -239,7 +245,11 @@ impl BeforeNow {
     /// A sentence when the start is before now.
     pub fn check(inst: &Instance, s: f64) -> Result<(), String> {
         if s < inst.now - TIME_TOL {
-            return Err(format!("start {} is before now ({})", clock(s), clock(inst.now)));
+            return Err(format!(
+                "start {} is before now ({})",
+                clock(s),
+                clock(inst.now)
+            ));
         }
         Ok(())
     }
@@ -272,7 +282,11 @@ impl InsideShift {
                 clock(s),
                 clock(e),
                 tech.id,
-                if shifts.is_empty() { "no regular shift".to_string() } else { shifts.join(", ") }
+                if shifts.is_empty() {
+                    "no regular shift".to_string()
+                } else {
+                    shifts.join(", ")
+                }
             ));
         }
         Ok(())
@@ -299,7 +313,10 @@ impl NoBlockedTime {
                         "{}–{} overlaps {} {}–{}",
                         clock(s),
                         clock(e),
-                        b.kind.describe().trim_start_matches("in ").trim_start_matches("on "),
+                        b.kind
+                            .describe()
+                            .trim_start_matches("in ")
+                            .trim_start_matches("on "),
                         clock(b.start),
                         clock(b.end)
                     ),
@@ -312,6 +329,15 @@ impl NoBlockedTime {
 /// Rule 3: the technician can get there in time.
 pub struct Arrival;
 impl Arrival {
+    /// When the technician may leave for the route's first optimizer stop,
+    /// held by a shift starting at `shift_start`: the latest of the shift's
+    /// start, `now` and `position.free_from`.
+    #[must_use]
+    pub fn first_departure(inst: &Instance, tech: &TechInfo, shift_start: f64) -> f64 {
+        let d = shift_start.max(inst.now);
+        tech.free_from.map_or(d, |f| d.max(f))
+    }
+
     /// # Errors
     /// A sentence when the start is before the earliest arrival.
     pub fn check(from: &str, depart: f64, leg: f64, s: f64) -> Result<(), String> {
@@ -344,7 +370,7 @@ impl MaxDrive {
 
     #[must_use]
     pub fn allows(inst: &Instance, leg: f64) -> bool {
-        inst.max_drive.is_none_or(|m| leg <= m)
+        inst.max_drive.map_or(true, |m| leg <= m)
     }
 }
 
