@@ -102,7 +102,10 @@ pub fn build_plan(inst: &Instance, schedule: &Schedule, solver: SolverInfo) -> P
                 if !overlaps(va.start, ea, vb.start, eb) {
                     continue;
                 }
-                for (x, y, ys, ye) in [(va.job, vb.job, vb.start, eb), (vb.job, va.job, va.start, ea)] {
+                for (x, y, ys, ye) in [
+                    (va.job, vb.job, vb.start, eb),
+                    (vb.job, va.job, va.start, ea),
+                ] {
                     if !alerted[x] {
                         alerted[x] = true;
                         alerts.push(Alert {

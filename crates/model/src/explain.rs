@@ -80,10 +80,7 @@ pub fn in_route(
 fn ineligible_sentence(inst: &Instance, j: usize, t: usize, rule: Rule) -> String {
     let job = &inst.problem.jobs[j];
     match rule {
-        Rule::Skills => format!(
-            "lacks {}",
-            quote_list(&Skills::missing(inst, j, t))
-        ),
+        Rule::Skills => format!("lacks {}", quote_list(&Skills::missing(inst, j, t))),
         Rule::Zone => format!(
             "does not serve zone '{}'",
             job.zone.as_deref().unwrap_or("")
@@ -128,7 +125,12 @@ fn availability_sentence(inst: &Instance, j: usize, t: usize) -> Option<String> 
         if let Some((_, s)) = inst.jobs[f].assignment {
             let e = s + inst.jobs[f].duration;
             if overlaps(ws, span_end, s, e) {
-                parts.push(format!("busy with {} {}–{}", inst.jobs[f].id, clock(s), clock(e)));
+                parts.push(format!(
+                    "busy with {} {}–{}",
+                    inst.jobs[f].id,
+                    clock(s),
+                    clock(e)
+                ));
             }
         }
     }
@@ -157,7 +159,11 @@ fn names(inst: &Instance, techs: &[usize]) -> String {
     match ids.len() {
         0 => "no technician".into(),
         1 => ids[0].clone(),
-        2..=4 => format!("{} and {}", ids[..ids.len() - 1].join(", "), ids[ids.len() - 1]),
+        2..=4 => format!(
+            "{} and {}",
+            ids[..ids.len() - 1].join(", "),
+            ids[ids.len() - 1]
+        ),
         n => format!("{}, {} and {} others", ids[0], ids[1], n - 2),
     }
 }
@@ -192,7 +198,9 @@ pub fn reason(inst: &Instance, j: usize) -> (ReasonCode, String) {
         };
         return (code, detail);
     }
-    let managed: Vec<usize> = (0..inst.techs.len()).filter(|&t| inst.techs[t].managed).collect();
+    let managed: Vec<usize> = (0..inst.techs.len())
+        .filter(|&t| inst.techs[t].managed)
+        .collect();
     if managed.is_empty() {
         return (
             ReasonCode::Availability,
@@ -200,9 +208,21 @@ pub fn reason(inst: &Instance, j: usize) -> (ReasonCode, String) {
                 .into(),
         );
     }
-    let s_set: Vec<usize> = managed.iter().copied().filter(|&t| Skills::fits(inst, j, t)).collect();
-    let z_set: Vec<usize> = managed.iter().copied().filter(|&t| Zone::fits(inst, j, t)).collect();
-    let both: Vec<usize> = s_set.iter().copied().filter(|&t| Zone::fits(inst, j, t)).collect();
+    let s_set: Vec<usize> = managed
+        .iter()
+        .copied()
+        .filter(|&t| Skills::fits(inst, j, t))
+        .collect();
+    let z_set: Vec<usize> = managed
+        .iter()
+        .copied()
+        .filter(|&t| Zone::fits(inst, j, t))
+        .collect();
+    let both: Vec<usize> = s_set
+        .iter()
+        .copied()
+        .filter(|&t| Zone::fits(inst, j, t))
+        .collect();
     if both.is_empty() {
         let zone = pj.zone.clone().unwrap_or_default();
         if s_set.is_empty() && !pj.skills.is_empty() {
@@ -211,7 +231,11 @@ pub fn reason(inst: &Instance, j: usize) -> (ReasonCode, String) {
                 format!(
                     "needs {}; no technician the optimizer manages has {}",
                     quote_list(&pj.skills),
-                    if pj.skills.len() == 1 { "it" } else { "all of them" }
+                    if pj.skills.len() == 1 {
+                        "it"
+                    } else {
+                        "all of them"
+                    }
                 ),
             );
         }
@@ -302,8 +326,21 @@ pub fn reason(inst: &Instance, j: usize) -> (ReasonCode, String) {
     let parts: Vec<String> = groups
         .iter()
         .take(3)
-        .map(|(d, ts)| format!("{} {} but {}", names(inst, ts), skill_words, d.trim_start_matches("is ").to_string().replace("has no", "have no")))
-        .map(|s| s.replace(" but busy", " but are busy").replace(" but on ", " but are on ").replace(" but in ", " but are in "))
+        .map(|(d, ts)| {
+            format!(
+                "{} {} but {}",
+                names(inst, ts),
+                skill_words,
+                d.trim_start_matches("is ")
+                    .to_string()
+                    .replace("has no", "have no")
+            )
+        })
+        .map(|s| {
+            s.replace(" but busy", " but are busy")
+                .replace(" but on ", " but are on ")
+                .replace(" but in ", " but are in ")
+        })
         .collect();
     let mut detail = format!(
         "no qualified technician is free in its start window {}–{}: {}",

@@ -263,8 +263,12 @@ impl Instance {
                 .map(|t| s.tag_weights.get(t).copied().unwrap_or(1.0))
                 .product();
             let window = match s.reschedule_within {
-                RescheduleWithin::ArrivalWindow => (j.arrival_window.start.0, j.arrival_window.end.0),
-                RescheduleWithin::BusinessHours => (p.business_hours.start.0, p.business_hours.end.0),
+                RescheduleWithin::ArrivalWindow => {
+                    (j.arrival_window.start.0, j.arrival_window.end.0)
+                }
+                RescheduleWithin::BusinessHours => {
+                    (p.business_hours.start.0, p.business_hours.end.0)
+                }
             };
             let assignment = j
                 .assignment
@@ -327,7 +331,10 @@ impl Instance {
         }
         for t in &mut techs {
             t.fixed.sort_by(|&a, &b| {
-                let (sa, sb) = (jobs[a].assignment.map_or(0.0, |x| x.1), jobs[b].assignment.map_or(0.0, |x| x.1));
+                let (sa, sb) = (
+                    jobs[a].assignment.map_or(0.0, |x| x.1),
+                    jobs[b].assignment.map_or(0.0, |x| x.1),
+                );
                 sa.total_cmp(&sb).then(a.cmp(&b))
             });
         }
@@ -384,7 +391,10 @@ impl Instance {
     /// True for a job the optimizer places (managed or technician-specific).
     #[must_use]
     pub fn is_optimizer_job(&self, j: usize) -> bool {
-        matches!(self.jobs[j].class, JobClass::Managed | JobClass::TechSpecific)
+        matches!(
+            self.jobs[j].class,
+            JobClass::Managed | JobClass::TechSpecific
+        )
     }
 
     /// Objective value of job `j` done by technician `t`: weighted value ×
@@ -415,7 +425,13 @@ impl Instance {
     /// Strict comparisons (no tolerance), so a plan built with it passes
     /// any tolerant checker.
     #[must_use]
-    pub fn earliest_start(&self, t: usize, j: usize, ready: f64, first_leg: Option<f64>) -> Option<f64> {
+    pub fn earliest_start(
+        &self,
+        t: usize,
+        j: usize,
+        ready: f64,
+        first_leg: Option<f64>,
+    ) -> Option<f64> {
         let tech = &self.techs[t];
         let job = &self.jobs[j];
         let (ws, we) = job.window;

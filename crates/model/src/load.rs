@@ -85,7 +85,11 @@ pub fn problem_from_value(value: &Value) -> Result<Problem, LoadError> {
         Some(p) if r.errors.is_empty() => Ok(p),
         _ => {
             if r.errors.is_empty() {
-                r.err(ErrorCode::WrongType, "$", "the problem could not be read".into());
+                r.err(
+                    ErrorCode::WrongType,
+                    "$",
+                    "the problem could not be read".into(),
+                );
             }
             Err(LoadError::Invalid(r.errors))
         }
@@ -443,13 +447,14 @@ fn read_settings(r: &mut Reader, v: &Value) -> Option<Settings> {
     let m = r.obj(v, path)?;
     let d = Settings::default();
     let mut ok = true;
-    let mut get = |r: &mut Reader, key: &str, f: &mut dyn FnMut(&mut Reader, &Value, &str) -> bool| {
-        if let Some(v) = Reader::opt(m, key) {
-            if !f(r, v, &join(path, key)) {
-                ok = false;
+    let mut get =
+        |r: &mut Reader, key: &str, f: &mut dyn FnMut(&mut Reader, &Value, &str) -> bool| {
+            if let Some(v) = Reader::opt(m, key) {
+                if !f(r, v, &join(path, key)) {
+                    ok = false;
+                }
             }
-        }
-    };
+        };
     let mut s = d;
     get(r, "reschedule_within", &mut |r, v, p| {
         r.enumerated(
@@ -489,7 +494,9 @@ fn read_settings(r: &mut Reader, v: &Value) -> Option<Settings> {
         good
     });
     get(r, "enabled_job_types", &mut |r, v, p| {
-        r.strings(v, p).map(|x| s.enabled_job_types = Some(x)).is_some()
+        r.strings(v, p)
+            .map(|x| s.enabled_job_types = Some(x))
+            .is_some()
     });
     get(r, "return_home", &mut |r, v, p| {
         r.boolean(v, p).map(|x| s.return_home = x).is_some()
@@ -510,7 +517,11 @@ fn read_settings(r: &mut Reader, v: &Value) -> Option<Settings> {
 fn read_travel(r: &mut Reader, v: &Value) -> Option<Travel> {
     let m = r.obj(v, "travel")?;
     let model = r.require(m, "model", "travel")?;
-    let model = r.enumerated(model, "travel.model", &[("haversine", 0u8), ("matrix", 1u8)])?;
+    let model = r.enumerated(
+        model,
+        "travel.model",
+        &[("haversine", 0u8), ("matrix", 1u8)],
+    )?;
     if model == 0 {
         let speed = r
             .require(m, "speed_kmh", "travel")
@@ -664,20 +675,21 @@ fn read_technician(r: &mut Reader, v: &Value, path: &str, matrix: bool) -> Optio
     let position = match Reader::opt(m, "position") {
         Some(pv) => {
             let pp = join(path, "position");
-            r.obj(pv, &pp).and_then(|pm| {
-                let job = r
-                    .require(pm, "job", &pp)
-                    .and_then(|v| r.string(v, &join(&pp, "job")));
-                let free = match Reader::opt(pm, "free_from") {
-                    Some(v) => r.time(v, &join(&pp, "free_from")).map(Some),
-                    None => Some(None),
-                };
-                Some(Position {
-                    job: job?,
-                    free_from: free?,
+            r.obj(pv, &pp)
+                .and_then(|pm| {
+                    let job = r
+                        .require(pm, "job", &pp)
+                        .and_then(|v| r.string(v, &join(&pp, "job")));
+                    let free = match Reader::opt(pm, "free_from") {
+                        Some(v) => r.time(v, &join(&pp, "free_from")).map(Some),
+                        None => Some(None),
+                    };
+                    Some(Position {
+                        job: job?,
+                        free_from: free?,
+                    })
                 })
-            })
-            .map(Some)
+                .map(Some)
         }
         None => Some(None),
     };
@@ -827,7 +839,10 @@ fn read_job(r: &mut Reader, v: &Value, path: &str, matrix: bool) -> Option<Job> 
                             .enumerated(
                                 v,
                                 &join(&ap, "source"),
-                                &[("manual", Source::Manual), ("dispatch_pro", Source::DispatchPro)],
+                                &[
+                                    ("manual", Source::Manual),
+                                    ("dispatch_pro", Source::DispatchPro),
+                                ],
                             )
                             .map(Some),
                         None => Some(None),

@@ -1,7 +1,8 @@
 use autodispatch_model::{load_problem_file, Instance, JobClass};
 
 fn example() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/spec/examples/small-day.json")
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/spec/examples/small-day.json")
 }
 
 #[test]
