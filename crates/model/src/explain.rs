@@ -87,13 +87,13 @@ fn ineligible_sentence(inst: &Instance, j: usize, t: usize, rule: Rule) -> Strin
         ),
         Rule::UnmanagedTechnician => "is not managed by the optimizer (dispatch_pro off)".into(),
         Rule::TechnicianSpecific => format!(
-            "the job is technician-specific to {}",
+            "cannot take it: the job is technician-specific to {}",
             inst.jobs[j]
                 .assignment
                 .map_or("another technician", |a| inst.techs[a.0].id.as_str())
         ),
-        Rule::LockedMoved => "the job is locked where it is".into(),
-        _ => "the optimizer may not assign this job".into(),
+        Rule::LockedMoved => "cannot take it: the job is locked where it is".into(),
+        _ => "cannot take it: the optimizer may not assign this job".into(),
     }
 }
 
@@ -110,9 +110,10 @@ fn availability_sentence(inst: &Instance, j: usize, t: usize) -> Option<String> 
         .any(|&(a, b)| a <= we && b >= ws.max(a) + job.duration);
     if !on_shift {
         return Some(format!(
-            "has no regular shift that fits it between {} and {}",
+            "has no regular shift that holds {:.0} min starting {}–{}",
+            job.duration,
             clock(ws),
-            clock(span_end)
+            clock(we)
         ));
     }
     let mut parts: Vec<String> = tech
@@ -136,10 +137,10 @@ fn availability_sentence(inst: &Instance, j: usize, t: usize) -> Option<String> 
     }
     if parts.is_empty() {
         return Some(format!(
-            "cannot fit {:.0} min and the drives between {} and {} inside a shift",
+            "cannot fit the drive there and {:.0} min of work starting {}–{} inside a shift",
             job.duration,
             clock(ws),
-            clock(span_end)
+            clock(we)
         ));
     }
     Some(format!("is {}", parts.join(", ")))
@@ -285,6 +286,7 @@ pub fn reason(inst: &Instance, j: usize) -> (ReasonCode, String) {
             ),
         );
     }
+    // plural forms; `singular` turns them for one technician
     let skill_words = if pj.skills.is_empty() {
         "are qualified".to_string()
     } else {
@@ -327,19 +329,21 @@ pub fn reason(inst: &Instance, j: usize) -> (ReasonCode, String) {
         .iter()
         .take(3)
         .map(|(d, ts)| {
+            let plural = ts.len() > 1;
             format!(
                 "{} {} but {}",
                 names(inst, ts),
-                skill_words,
-                d.trim_start_matches("is ")
-                    .to_string()
-                    .replace("has no", "have no")
+                if plural {
+                    skill_words.clone()
+                } else {
+                    singular(&skill_words)
+                },
+                if plural {
+                    plural_predicate(d)
+                } else {
+                    d.clone()
+                }
             )
-        })
-        .map(|s| {
-            s.replace(" but busy", " but are busy")
-                .replace(" but on ", " but are on ")
-                .replace(" but in ", " but are in ")
         })
         .collect();
     let mut detail = format!(
@@ -352,4 +356,31 @@ pub fn reason(inst: &Instance, j: usize) -> (ReasonCode, String) {
         detail.push_str(&format!("; and {} more", groups.len() - 3));
     }
     (ReasonCode::Availability, detail)
+}
+
+/// "have X" / "are X" for one technician.
+fn singular(words: &str) -> String {
+    if let Some(rest) = words.strip_prefix("have ") {
+        format!("has {rest}")
+    } else if let Some(rest) = words.strip_prefix("are ") {
+        format!("is {rest}")
+    } else {
+        words.to_string()
+    }
+}
+
+/// A predicate written for one technician ("is on time off ...") turned for
+/// several ("are on time off ...").
+fn plural_predicate(pred: &str) -> String {
+    for (one, many) in [
+        ("is ", "are "),
+        ("has ", "have "),
+        ("lacks ", "lack "),
+        ("does ", "do "),
+    ] {
+        if let Some(rest) = pred.strip_prefix(one) {
+            return format!("{many}{rest}");
+        }
+    }
+    pred.to_string()
 }

@@ -64,7 +64,7 @@ pub fn schedule(inst: &Instance, t: usize, stops: &[RouteStop]) -> Result<Timed,
                     at: k,
                     rule: Rule::MaxDrive,
                     detail: format!(
-                        "the drive there is {leg:.0} min, over the {:.0}-min limit",
+                        "would drive {leg:.0} min there, over the {:.0}-min limit",
                         inst.max_drive.unwrap_or(0.0)
                     ),
                 });
@@ -93,7 +93,7 @@ pub fn schedule(inst: &Instance, t: usize, stops: &[RouteStop]) -> Result<Timed,
                             at: k,
                             rule: Rule::Travel,
                             detail: format!(
-                                "it would reach fixed job {} at {}, after its start {}",
+                                "would reach the fixed job {} at {}, after its {} start",
                                 inst.jobs[next.job].id,
                                 clock(reach),
                                 clock(f)
@@ -131,7 +131,7 @@ pub fn schedule(inst: &Instance, t: usize, stops: &[RouteStop]) -> Result<Timed,
                     at: k,
                     rule: Rule::ReturnHome,
                     detail: format!(
-                        "back home at {}, after the shift ends {}",
+                        "would be home at {}, after the shift ends at {}",
                         clock(end + home_leg),
                         clock(shift_end)
                     ),
