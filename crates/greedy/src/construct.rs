@@ -1,0 +1,182 @@
+//! Construction: the plain cheapest-insertion baseline, the warm start from
+//! current assignments, and priority-ordered regret insertion.
+
+use autodispatch_model::JobClass;
+
+use crate::state::{best_insert, Ctx, Scratch, Sol, EPS};
+
+/// The best insertion of `j` over its candidate technicians with a delta
+/// above `min`: (technician, position, delta); ties go to the lower index.
+pub fn best_over_techs(
+    ctx: &Ctx,
+    sol: &Sol,
+    j: usize,
+    min: f64,
+    scratch: &mut Scratch,
+) -> Option<(usize, usize, f64)> {
+    let mut best: Option<(usize, usize, f64)> = None;
+    for &t in &ctx.cands[j] {
+        let floor = best.map_or(min, |b| b.2.max(min));
+        if let Some((p, d)) = best_insert(ctx.inst, t, &sol.routes[t], j, floor, scratch) {
+            if best.map_or(true, |b| d > b.2 + 1e-12) {
+                best = Some((t, p, d));
+            }
+        }
+    }
+    best
+}
+
+/// Plain priority-ordered cheapest insertion: jobs by descending weighted
+/// value, each at its best feasible place over all technicians when that
+/// does not lower the objective.
+pub fn baseline(ctx: &Ctx) -> Sol {
+    let inst = ctx.inst;
+    let mut sol = Sol::initial(inst);
+    let mut order = ctx.managed.clone();
+    order.sort_by(|&a, &b| {
+        inst.jobs[b]
+            .weighted_value
+            .total_cmp(&inst.jobs[a].weighted_value)
+            .then(a.cmp(&b))
+    });
+    let mut scratch = Scratch::default();
+    for j in order {
+        if let Some((t, p, _)) = best_over_techs(ctx, &sol, j, -EPS, &mut scratch) {
+            sol.insert(inst, t, p, j);
+        }
+    }
+    sol
+}
+
+/// Keeps current assignments of managed jobs with their technician where
+/// that is feasible and worth it, in start order.
+pub fn warm_start(ctx: &Ctx, sol: &mut Sol, scratch: &mut Scratch) {
+    let inst = ctx.inst;
+    let mut cur: Vec<(usize, f64, usize)> = ctx
+        .managed
+        .iter()
+        .filter_map(|&j| {
+            let (t, s) = inst.jobs[j].assignment?;
+            ctx.cands[j].contains(&t).then_some((t, s, j))
+        })
+        .collect();
+    cur.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
+    for (t, _, j) in cur {
+        if sol.tech_of[j].is_some() {
+            continue;
+        }
+        if let Some((p, _)) = best_insert(inst, t, &sol.routes[t], j, EPS, scratch) {
+            sol.insert(inst, t, p, j);
+        }
+    }
+}
+
+/// Per job: the best insertion per candidate technician, and the best two.
+struct Cache {
+    ins: Vec<Vec<Option<(usize, f64)>>>,
+    active: Vec<bool>,
+}
+
+impl Cache {
+    /// (best delta, its candidate index, second best delta or 0).
+    fn top2(&self, j: usize) -> Option<(f64, usize, f64)> {
+        let mut best: Option<(f64, usize)> = None;
+        let mut second = 0.0f64;
+        for (k, e) in self.ins[j].iter().enumerate() {
+            if let Some((_, d)) = *e {
+                match best {
+                    Some((b, _)) if d <= b => second = second.max(d),
+                    Some((b, _)) => {
+                        second = second.max(b);
+                        best = Some((d, k));
+                    }
+                    None => best = Some((d, k)),
+                }
+            }
+        }
+        best.map(|(b, k)| (b, k, second))
+    }
+}
+
+/// Regret insertion of every unrouted managed job: repeatedly the job with
+/// the highest priority — its best delta plus its regret (best less the
+/// second-best technician, or less leaving it out) — goes to its best
+/// place; only the changed technician's cached insertions are recomputed.
+/// Jobs worth nothing (delta ≈ 0) go last, where they still fit.
+pub fn regret(ctx: &Ctx, sol: &mut Sol, scratch: &mut Scratch) {
+    let inst = ctx.inst;
+    let n = inst.jobs.len();
+    let mut cache = Cache {
+        ins: vec![Vec::new(); n],
+        active: vec![false; n],
+    };
+    let mut tops: Vec<Option<(f64, usize, f64)>> = vec![None; n];
+    let mut live: Vec<usize> = Vec::new();
+    for &j in &ctx.managed {
+        if sol.tech_of[j].is_some() || ctx.cands[j].is_empty() {
+            continue;
+        }
+        cache.ins[j] = ctx.cands[j]
+            .iter()
+            .map(|&t| best_insert(inst, t, &sol.routes[t], j, EPS, scratch))
+            .collect();
+        tops[j] = cache.top2(j);
+        if tops[j].is_some() {
+            cache.active[j] = true;
+            live.push(j);
+        }
+    }
+    loop {
+        let mut pick: Option<(f64, usize)> = None;
+        for &j in &live {
+            if let Some((b, _, s)) = tops[j] {
+                let score = b + (b - s);
+                if pick.map_or(true, |(ps, pj)| score > ps || (score == ps && j < pj)) {
+                    pick = Some((score, j));
+                }
+            }
+        }
+        let Some((_, j)) = pick else { break };
+        let (_, k, _) = tops[j].expect("picked jobs have an insertion");
+        let t = ctx.cands[j][k];
+        let (p, _) = cache.ins[j][k].expect("best entry exists");
+        cache.active[j] = false;
+        live.retain(|&x| x != j);
+        if !sol.insert(inst, t, p, j) {
+            // cannot happen when eval agrees with the full timing; stay safe
+            cache.ins[j][k] = None;
+            tops[j] = cache.top2(j);
+            if tops[j].is_some() {
+                cache.active[j] = true;
+                live.push(j);
+            }
+            continue;
+        }
+        for &(j2, k2) in &ctx.tech_jobs[t] {
+            if !cache.active[j2] {
+                continue;
+            }
+            cache.ins[j2][k2] = best_insert(inst, t, &sol.routes[t], j2, EPS, scratch);
+            tops[j2] = cache.top2(j2);
+            if tops[j2].is_none() {
+                cache.active[j2] = false;
+            }
+        }
+        live.retain(|&x| cache.active[x]);
+    }
+    insert_zero_value(ctx, sol, scratch);
+}
+
+/// Jobs whose best insertion neither gains nor loses (no value, no drive
+/// cost) still go where they fit: assigned work is what dispatchers see.
+pub fn insert_zero_value(ctx: &Ctx, sol: &mut Sol, scratch: &mut Scratch) {
+    let inst = ctx.inst;
+    for &j in &ctx.managed {
+        if sol.tech_of[j].is_some() || inst.jobs[j].class != JobClass::Managed {
+            continue;
+        }
+        if let Some((t, p, _)) = best_over_techs(ctx, sol, j, -EPS, scratch) {
+            sol.insert(inst, t, p, j);
+        }
+    }
+}

@@ -1,0 +1,320 @@
+//! Incremental route timing. A [`Route`] caches, per stop, the start that
+//! `autodispatch_model::route::schedule` gives it, the drive so far and the
+//! busy-until time, so a changed route (some stops replaced between two
+//! positions) is timed only from the change on, and only until a later stop
+//! keeps its old start and busy-until time: from there on nothing differs.
+//!
+//! The step below mirrors `route::schedule` rule for rule; a unit test
+//! compares the two on many random edits.
+
+use autodispatch_model::route::RouteStop;
+use autodispatch_model::Instance;
+
+/// A technician's route with its timing.
+#[derive(Debug, Clone, Default)]
+pub struct Route {
+    pub stops: Vec<RouteStop>,
+    /// Start of each stop.
+    pub starts: Vec<f64>,
+    /// Drive up to and including the leg into each stop.
+    pub cum: Vec<f64>,
+    /// Latest end of any stop so far, after each stop.
+    pub busy: Vec<f64>,
+    /// Total drive, the drive home included.
+    pub drive: f64,
+}
+
+/// The running state of a timing pass.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    loc: usize,
+    prev_end: Option<f64>,
+    busy: f64,
+    drive: f64,
+}
+
+/// Times one stop after `run`; `next` is the stop that follows it. `None`
+/// when a rule fails. Mirrors the loop body of `route::schedule`.
+#[inline]
+fn step(
+    inst: &Instance,
+    t: usize,
+    st: RouteStop,
+    next: Option<RouteStop>,
+    run: &mut Run,
+) -> Option<f64> {
+    let job = &inst.jobs[st.job];
+    let leg = inst.drive(run.loc, job.loc);
+    let s = if let Some(f) = st.fixed {
+        f
+    } else {
+        if inst.max_drive.is_some_and(|m| leg > m) {
+            return None;
+        }
+        let s = match run.prev_end {
+            None => inst.earliest_start(t, st.job, run.busy, Some(leg)),
+            Some(e) => inst.earliest_start(t, st.job, (e + leg).max(run.busy), None),
+        }?;
+        if let Some(n) = next {
+            if let Some(f) = n.fixed {
+                if s + job.duration + inst.drive(job.loc, inst.jobs[n.job].loc) > f {
+                    return None;
+                }
+            }
+        }
+        s
+    };
+    let end = s + job.duration;
+    run.busy = run.busy.max(end);
+    run.prev_end = Some(end);
+    run.drive += leg;
+    run.loc = job.loc;
+    Some(s)
+}
+
+/// The drive home after a last stop starting at `s`, or `None` when rule 7
+/// fails. Mirrors the end of `route::schedule`.
+#[inline]
+fn home(inst: &Instance, t: usize, last: RouteStop, s: f64, loc: usize) -> Option<f64> {
+    if !inst.return_home {
+        return Some(0.0);
+    }
+    let tech = &inst.techs[t];
+    let leg = inst.drive(loc, tech.home);
+    if last.fixed.is_none() {
+        let end = s + inst.jobs[last.job].duration;
+        let shift_end = tech
+            .regular
+            .iter()
+            .filter(|&&(a, b)| a <= s && end <= b)
+            .map(|&(_, b)| b)
+            .fold(f64::NEG_INFINITY, f64::max);
+        if end + leg > shift_end {
+            return None;
+        }
+    }
+    Some(leg)
+}
+
+impl Route {
+    /// Times `stops` from scratch; `None` when the route breaks a rule.
+    pub fn build(inst: &Instance, t: usize, stops: Vec<RouteStop>) -> Option<Self> {
+        let n = stops.len();
+        let mut r = Self {
+            starts: Vec::with_capacity(n),
+            cum: Vec::with_capacity(n),
+            busy: Vec::with_capacity(n),
+            drive: 0.0,
+            stops,
+        };
+        let mut run = Run {
+            loc: inst.techs[t].start_loc,
+            prev_end: None,
+            busy: f64::NEG_INFINITY,
+            drive: 0.0,
+        };
+        for k in 0..n {
+            let s = step(inst, t, r.stops[k], r.stops.get(k + 1).copied(), &mut run)?;
+            r.starts.push(s);
+            r.cum.push(run.drive);
+            r.busy.push(run.busy);
+        }
+        r.drive = run.drive;
+        if let Some(&last) = r.stops.last() {
+            r.drive += home(inst, t, last, r.starts[n - 1], run.loc)?;
+        }
+        Some(r)
+    }
+
+    pub fn len(&self) -> usize {
+        self.stops.len()
+    }
+
+    /// Location before stop `p` (the start location for `p == 0`).
+    #[inline]
+    pub fn loc_before(&self, inst: &Instance, t: usize, p: usize) -> usize {
+        if p == 0 {
+            inst.techs[t].start_loc
+        } else {
+            inst.jobs[self.stops[p - 1].job].loc
+        }
+    }
+
+    /// Location after stop `q - 1`, i.e. where the leg into stop `q` ends,
+    /// or home (`None` without `return_home`) for `q == len`.
+    #[inline]
+    pub fn loc_at(&self, inst: &Instance, t: usize, q: usize) -> Option<usize> {
+        if q < self.stops.len() {
+            Some(inst.jobs[self.stops[q].job].loc)
+        } else if inst.return_home {
+            Some(inst.techs[t].home)
+        } else {
+            None
+        }
+    }
+
+    /// Total drive of the route `stops[..p] + new + stops[q..]`, or `None`
+    /// when that route breaks a rule. `p <= q <= len`.
+    pub fn eval(
+        &self,
+        inst: &Instance,
+        t: usize,
+        p: usize,
+        new: &[RouteStop],
+        q: usize,
+    ) -> Option<f64> {
+        let n_new = new.len();
+        let total = n_new + (self.stops.len() - q);
+        let get = |i: usize| -> RouteStop {
+            if i < n_new {
+                new[i]
+            } else {
+                self.stops[q + i - n_new]
+            }
+        };
+        let mut run = if p == 0 {
+            Run {
+                loc: inst.techs[t].start_loc,
+                prev_end: None,
+                busy: f64::NEG_INFINITY,
+                drive: 0.0,
+            }
+        } else {
+            let k = p - 1;
+            let prev = self.stops[k];
+            let pj = &inst.jobs[prev.job];
+            // the stop before the change must still reach a fixed stop after it
+            if prev.fixed.is_none() && total > 0 {
+                let first = get(0);
+                if let Some(f) = first.fixed {
+                    if self.starts[k] + pj.duration + inst.drive(pj.loc, inst.jobs[first.job].loc)
+                        > f
+                    {
+                        return None;
+                    }
+                }
+            }
+            Run {
+                loc: pj.loc,
+                prev_end: Some(self.starts[k] + pj.duration),
+                busy: self.busy[k],
+                drive: self.cum[k],
+            }
+        };
+        let mut last_s = if p > 0 { self.starts[p - 1] } else { 0.0 };
+        for i in 0..total {
+            let st = get(i);
+            let next = if i + 1 < total {
+                Some(get(i + 1))
+            } else {
+                None
+            };
+            let s = step(inst, t, st, next, &mut run)?;
+            if i >= n_new {
+                let k = q + i - n_new;
+                if s == self.starts[k] && run.busy == self.busy[k] {
+                    return Some(run.drive - self.cum[k] + self.drive);
+                }
+            }
+            last_s = s;
+        }
+        if p + total == 0 {
+            return Some(0.0);
+        }
+        let last = if total > 0 {
+            get(total - 1)
+        } else {
+            self.stops[p - 1]
+        };
+        Some(run.drive + home(inst, t, last, last_s, run.loc)?)
+    }
+
+    /// Visits in time order.
+    pub fn visits(&self) -> Vec<autodispatch_model::Visit> {
+        self.stops
+            .iter()
+            .zip(&self.starts)
+            .map(|(st, &s)| autodispatch_model::Visit {
+                job: st.job,
+                start: s,
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use autodispatch_model::explain::fixed_route;
+    use autodispatch_model::route::schedule;
+    use autodispatch_model::JobClass;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    /// The incremental timing agrees with `route::schedule` on random edits
+    /// (inserts, removals, replacements) of routes grown at random.
+    #[test]
+    fn eval_agrees_with_route_schedule() {
+        let mut checked = 0usize;
+        let mut feasible = 0usize;
+        for seed in 0..60u64 {
+            let p = autodispatch_testkit::random_day(
+                seed,
+                10 + (seed as usize * 7) % 60,
+                2 + (seed as usize) % 6,
+            );
+            let inst = Instance::new(&p);
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let managed: Vec<usize> = (0..inst.jobs.len())
+                .filter(|&j| inst.jobs[j].class == JobClass::Managed)
+                .collect();
+            if managed.is_empty() {
+                continue;
+            }
+            for t in 0..inst.techs.len() {
+                let mut route =
+                    Route::build(&inst, t, fixed_route(&inst, t)).expect("fixed routes time");
+                for _ in 0..150 {
+                    let len = route.len();
+                    let p = rng.gen_range(0..=len);
+                    let q = rng.gen_range(p..=len.min(p + 2));
+                    let n_new = rng.gen_range(0..=2usize);
+                    let new: Vec<RouteStop> = (0..n_new)
+                        .map(|_| RouteStop::movable(managed[rng.gen_range(0..managed.len())]))
+                        .collect();
+                    let mut stops = route.stops[..p].to_vec();
+                    stops.extend_from_slice(&new);
+                    stops.extend_from_slice(&route.stops[q..]);
+                    let got = route.eval(&inst, t, p, &new, q);
+                    let want = schedule(&inst, t, &stops).ok();
+                    checked += 1;
+                    match (got, &want) {
+                        (None, None) => {}
+                        (Some(d), Some(w)) => {
+                            feasible += 1;
+                            assert!(
+                                (d - w.drive).abs() < 1e-6,
+                                "seed {seed} t {t}: drive {d} vs {}",
+                                w.drive
+                            );
+                            let built = Route::build(&inst, t, stops.clone()).expect("feasible");
+                            assert_eq!(built.starts, w.starts);
+                            // grow the route now and then so later edits see longer routes
+                            if rng.gen_bool(0.5) {
+                                route = built;
+                            }
+                        }
+                        _ => panic!(
+                            "seed {seed} t {t}: eval {got:?} vs schedule {:?}",
+                            want.map(|w| w.drive)
+                        ),
+                    }
+                }
+            }
+        }
+        assert!(
+            checked > 10_000 && feasible > 1_000,
+            "checked {checked}, feasible {feasible}"
+        );
+    }
+}

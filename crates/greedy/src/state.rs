@@ -1,0 +1,258 @@
+//! The working solution: one timed route per technician, which technician
+//! holds each managed job, candidate technicians per job, and the insertion
+//! search every move builds on.
+
+use autodispatch_model::explain::fixed_route;
+use autodispatch_model::route::RouteStop;
+use autodispatch_model::rules::overlaps;
+use autodispatch_model::{Instance, JobClass, Schedule};
+
+use crate::eval::Route;
+
+/// Objective tolerance: a move must gain more than this.
+pub const EPS: f64 = 1e-7;
+
+/// What never changes during a solve: candidates and neighbours.
+pub struct Ctx<'a> {
+    pub inst: &'a Instance,
+    /// Managed jobs, by index.
+    pub managed: Vec<usize>,
+    /// Per job: technicians that may take it and whose regular shifts meet
+    /// its start window (empty for jobs that are not managed).
+    pub cands: Vec<Vec<usize>>,
+    /// Per technician: (job, index of the technician in `cands[job]`).
+    pub tech_jobs: Vec<Vec<(usize, usize)>>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(inst: &'a Instance) -> Self {
+        let n = inst.jobs.len();
+        let mut cands = vec![Vec::new(); n];
+        let mut tech_jobs = vec![Vec::new(); inst.techs.len()];
+        let mut managed = Vec::new();
+        for (j, job) in inst.jobs.iter().enumerate() {
+            if job.class != JobClass::Managed {
+                continue;
+            }
+            managed.push(j);
+            let (ws, we) = job.window;
+            let ws = ws.max(inst.now);
+            if we < ws {
+                continue;
+            }
+            for (t, tech) in inst.techs.iter().enumerate() {
+                if !inst.fit(j, t).is_yes() {
+                    continue;
+                }
+                let meets = tech
+                    .regular
+                    .iter()
+                    .any(|&(a, b)| a <= we && ws.max(a) + job.duration <= b);
+                if meets {
+                    tech_jobs[t].push((j, cands[j].len()));
+                    cands[j].push(t);
+                }
+            }
+        }
+        Self {
+            inst,
+            managed,
+            cands,
+            tech_jobs,
+        }
+    }
+}
+
+/// A solution under construction or search.
+#[derive(Debug, Clone)]
+pub struct Sol {
+    pub routes: Vec<Route>,
+    /// Technician holding each managed job, if any.
+    pub tech_of: Vec<Option<usize>>,
+}
+
+/// Reused scratch space for [`best_insert`].
+#[derive(Debug, Default)]
+pub struct Scratch {
+    pos: Vec<(f64, usize)>,
+}
+
+/// Extra drive of putting job location `jl` between positions `p - 1` and
+/// `p` of route `r`.
+#[inline]
+pub fn extra_drive(inst: &Instance, t: usize, r: &Route, p: usize, jl: usize) -> f64 {
+    let a = r.loc_before(inst, t, p);
+    let into = inst.drive(a, jl);
+    if r.len() == 0 {
+        return into
+            + if inst.return_home {
+                inst.drive(jl, inst.techs[t].home)
+            } else {
+                0.0
+            };
+    }
+    match r.loc_at(inst, t, p) {
+        Some(b) => into + inst.drive(jl, b) - inst.drive(a, b),
+        None => into,
+    }
+}
+
+/// The best feasible position for job `j` in route `r` of technician `t`
+/// among those whose objective delta exceeds `min`: (position, delta).
+/// Deltas are exact before timing (only the legs around the new stop
+/// change), so positions are timed best first and the first feasible wins.
+pub fn best_insert(
+    inst: &Instance,
+    t: usize,
+    r: &Route,
+    j: usize,
+    min: f64,
+    scratch: &mut Scratch,
+) -> Option<(usize, f64)> {
+    let job = &inst.jobs[j];
+    let profit = inst.profit(j, t);
+    let dc = inst.drive_cost;
+    let jl = job.loc;
+    let (ws, we) = job.window;
+    let ws = ws.max(inst.now);
+    let buf = &mut scratch.pos;
+    buf.clear();
+    for p in 0..=r.len() {
+        if p > 0 {
+            let k = p - 1;
+            // starts never decrease along a route, so no later position works either
+            if r.starts[k] + inst.jobs[r.stops[k].job].duration > we {
+                break;
+            }
+        }
+        if let Some(st) = r.stops.get(p) {
+            if let Some(f) = st.fixed {
+                if ws + job.duration + inst.drive(jl, inst.jobs[st.job].loc) > f {
+                    continue;
+                }
+            }
+        }
+        let a = r.loc_before(inst, t, p);
+        if inst.max_drive.is_some_and(|m| inst.drive(a, jl) > m) {
+            continue;
+        }
+        let delta = profit - dc * extra_drive(inst, t, r, p, jl);
+        if delta > min {
+            buf.push((delta, p));
+        }
+    }
+    buf.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+    let stop = [RouteStop::movable(j)];
+    buf.iter()
+        .find(|&&(_, p)| r.eval(inst, t, p, &stop, p).is_some())
+        .map(|&(d, p)| (p, d))
+}
+
+impl Sol {
+    /// Every technician with its fixed stops; a technician-specific job that
+    /// overlaps another fixed stop is moved (kept in its route, timed by the
+    /// rules) when a feasible place exists, and otherwise stays where it is
+    /// (the plan then carries `double_booking` alerts).
+    pub fn initial(inst: &Instance) -> Self {
+        let mut scratch = Scratch::default();
+        let routes = (0..inst.techs.len())
+            .map(|t| {
+                let mut route = Route::build(inst, t, fixed_route(inst, t)).unwrap_or_default();
+                let ts: Vec<usize> = route
+                    .stops
+                    .iter()
+                    .filter(|s| inst.jobs[s.job].class == JobClass::TechSpecific)
+                    .map(|s| s.job)
+                    .collect();
+                for j in ts {
+                    let Some(k) = route.stops.iter().position(|s| s.job == j) else {
+                        continue;
+                    };
+                    let (s0, e0) = (route.starts[k], route.starts[k] + inst.jobs[j].duration);
+                    let clash = route.stops.iter().enumerate().any(|(i, o)| {
+                        i != k
+                            && overlaps(
+                                s0,
+                                e0,
+                                route.starts[i],
+                                route.starts[i] + inst.jobs[o.job].duration,
+                            )
+                    });
+                    if !clash {
+                        continue;
+                    }
+                    let mut rest = route.stops.clone();
+                    rest.remove(k);
+                    let Some(without) = Route::build(inst, t, rest) else {
+                        continue;
+                    };
+                    if let Some((p, _)) =
+                        best_insert(inst, t, &without, j, f64::NEG_INFINITY, &mut scratch)
+                    {
+                        let mut stops = without.stops.clone();
+                        stops.insert(p, RouteStop::movable(j));
+                        if let Some(r) = Route::build(inst, t, stops) {
+                            route = r;
+                        }
+                    }
+                }
+                route
+            })
+            .collect();
+        Self {
+            routes,
+            tech_of: vec![None; inst.jobs.len()],
+        }
+    }
+
+    /// Puts job `j` at position `p` of technician `t`; false (and no
+    /// change) when the route would break a rule.
+    pub fn insert(&mut self, inst: &Instance, t: usize, p: usize, j: usize) -> bool {
+        let mut stops = Vec::with_capacity(self.routes[t].len() + 1);
+        stops.extend_from_slice(&self.routes[t].stops[..p]);
+        stops.push(RouteStop::movable(j));
+        stops.extend_from_slice(&self.routes[t].stops[p..]);
+        self.set_route(inst, t, stops)
+    }
+
+    /// Replaces technician `t`'s stops; false (and no change) when the new
+    /// route breaks a rule.
+    pub fn set_route(&mut self, inst: &Instance, t: usize, stops: Vec<RouteStop>) -> bool {
+        let Some(r) = Route::build(inst, t, stops) else {
+            return false;
+        };
+        for st in &self.routes[t].stops {
+            if self.tech_of[st.job] == Some(t) {
+                self.tech_of[st.job] = None;
+            }
+        }
+        for st in &r.stops {
+            if inst.jobs[st.job].class == JobClass::Managed {
+                self.tech_of[st.job] = Some(t);
+            }
+        }
+        self.routes[t] = r;
+        true
+    }
+
+    /// The objective of the managed part: value of routed managed jobs less
+    /// the drive cost of every route. Fixed stops' value is a constant.
+    pub fn objective(&self, inst: &Instance) -> f64 {
+        let mut obj = 0.0;
+        for (t, r) in self.routes.iter().enumerate() {
+            obj -= inst.drive_cost * r.drive;
+            for st in &r.stops {
+                if inst.jobs[st.job].class == JobClass::Managed {
+                    obj += inst.profit(st.job, t);
+                }
+            }
+        }
+        obj
+    }
+
+    pub fn schedule(&self) -> Schedule {
+        Schedule {
+            routes: self.routes.iter().map(Route::visits).collect(),
+        }
+    }
+}
