@@ -4,7 +4,18 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
-use autodispatch_model::{load_problem_file, Problem};
+use autodispatch_model::{load_problem_file, Problem, Solver};
+
+/// Every solver name `--solver` takes.
+pub const SOLVER_NAMES: [&str; 1] = ["greedy"];
+
+/// The solver of a `--solver` name.
+pub fn solver_by_name(name: &str) -> Option<Box<dyn Solver + Send + Sync>> {
+    match name {
+        "greedy" => Some(Box::new(autodispatch_greedy::Greedy::default())),
+        _ => None,
+    }
+}
 
 /// An error that means "bad input or usage" (exit 2).
 #[derive(Debug)]
@@ -36,7 +47,10 @@ pub fn exit_code_of(e: &anyhow::Error) -> u8 {
 
 /// Loads a problem; errors are bad input (exit 2) and list every problem.
 pub fn load_problem(path: &Path) -> anyhow::Result<Problem> {
-    load_problem_file(path).map_err(|e| usage(format!("{}: {e}", path.display())))
+    load_problem_file(path).map_err(|e| match e {
+        autodispatch_model::LoadError::Io { .. } => usage(e.to_string()),
+        autodispatch_model::LoadError::Invalid(_) => usage(format!("{}: {e}", path.display())),
+    })
 }
 
 /// Writes text to a file atomically (temp file + rename), so a failed run
@@ -50,8 +64,14 @@ pub fn write_output(path: Option<&Path>, text: &str) -> anyhow::Result<()> {
             out.flush()?;
         }
         Some(p) => {
-            let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let dir = p
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
             std::fs::write(&tmp, format!("{text}\n"))
                 .with_context(|| format!("cannot write {}", tmp.display()))?;

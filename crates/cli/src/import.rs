@@ -4,9 +4,7 @@ use std::process::ExitCode;
 #[derive(clap::Subcommand, Debug)]
 pub enum Command {
     /// A TOPTW instance.
-    Toptw {
-        file: std::path::PathBuf,
-    },
+    Toptw { file: std::path::PathBuf },
 }
 
 pub fn run(_cmd: &Command) -> anyhow::Result<ExitCode> {

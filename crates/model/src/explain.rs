@@ -65,14 +65,14 @@ pub fn in_route(
         });
     }
     best_insertion(inst, t, route, j).map_err(|f| {
-        let detail = if f.rule == Rule::StartWindow {
-            availability_sentence(inst, j, t).unwrap_or(f.detail)
+        if f.rule == Rule::StartWindow {
+            let (rule, detail) = availability(inst, j, t);
+            Rejection { rule, detail }
         } else {
-            f.detail
-        };
-        Rejection {
-            rule: f.rule,
-            detail,
+            Rejection {
+                rule: f.rule,
+                detail: f.detail,
+            }
         }
     })
 }
@@ -97,9 +97,9 @@ fn ineligible_sentence(inst: &Instance, j: usize, t: usize, rule: Rule) -> Strin
     }
 }
 
-/// What in technician `t`'s day blocks job `j`'s start window: off shift,
-/// time off, on call, events, or locked work.
-fn availability_sentence(inst: &Instance, j: usize, t: usize) -> Option<String> {
+/// What in technician `t`'s day blocks job `j`'s start window — off shift,
+/// time off, on call, events, or locked work — as the rule and a sentence.
+fn availability(inst: &Instance, j: usize, t: usize) -> (Rule, String) {
     let tech = &inst.techs[t];
     let job = &inst.jobs[j];
     let (ws, we) = (job.window.0.max(inst.now), job.window.1);
@@ -109,23 +109,36 @@ fn availability_sentence(inst: &Instance, j: usize, t: usize) -> Option<String> 
         .iter()
         .any(|&(a, b)| a <= we && b >= ws.max(a) + job.duration);
     if !on_shift {
-        return Some(format!(
-            "has no regular shift that holds {:.0} min starting {}–{}",
-            job.duration,
-            clock(ws),
-            clock(we)
-        ));
+        return (
+            Rule::OutsideShift,
+            format!(
+                "has no regular shift that holds {:.0} min starting {}–{}",
+                job.duration,
+                clock(ws),
+                clock(we)
+            ),
+        );
     }
+    let mut rule = Rule::StartWindow;
     let mut parts: Vec<String> = tech
         .blocked
         .iter()
         .filter(|b| overlaps(ws, span_end, b.start, b.end))
-        .map(|b| format!("{} {}–{}", b.kind.describe(), clock(b.start), clock(b.end)))
+        .map(|b| {
+            rule = match b.kind {
+                crate::instance::BlockKind::Event { .. } => Rule::EventOverlap,
+                _ => Rule::TimeOff,
+            };
+            format!("{} {}–{}", b.kind.describe(), clock(b.start), clock(b.end))
+        })
         .collect();
     for &f in &tech.fixed {
         if let Some((_, s)) = inst.jobs[f].assignment {
             let e = s + inst.jobs[f].duration;
             if overlaps(ws, span_end, s, e) {
+                if rule == Rule::StartWindow {
+                    rule = Rule::Overlap;
+                }
                 parts.push(format!(
                     "busy with {} {}–{}",
                     inst.jobs[f].id,
@@ -136,14 +149,17 @@ fn availability_sentence(inst: &Instance, j: usize, t: usize) -> Option<String> 
         }
     }
     if parts.is_empty() {
-        return Some(format!(
-            "cannot fit the drive there and {:.0} min of work starting {}–{} inside a shift",
-            job.duration,
-            clock(ws),
-            clock(we)
-        ));
+        return (
+            Rule::Travel,
+            format!(
+                "cannot fit the drive there and {:.0} min of work starting {}–{} inside a shift",
+                job.duration,
+                clock(ws),
+                clock(we)
+            ),
+        );
     }
-    Some(format!("is {}", parts.join(", ")))
+    (rule, format!("is {}", parts.join(", ")))
 }
 
 fn quote_list(items: &[String]) -> String {
