@@ -1,1 +1,13 @@
-//! Simulator (work in progress).
+//! autodispatch-sim: scenarios, seeded synthetic days, dynamic replay of a
+//! day with any solver, experiments over days × solvers, outcome metrics
+//! and reports. A library: it never prints (the CLI shows progress).
+
+pub mod generate;
+pub mod random;
+pub mod scenario;
+
+pub use generate::{generate_day, generate_sim_day, SimDay};
+pub use scenario::{Scenario, ScenarioError};
+pub mod replay;
+
+pub use replay::{replay, AuditEntry, DayMetrics, DayOutcome, ReplayOptions, TechOutcome};
