@@ -290,7 +290,10 @@ fn list_field<'a>(
             schema(
                 rep,
                 key,
-                &format!("expected a list, got {}", other.map_or("nothing", type_name)),
+                &format!(
+                    "expected a list, got {}",
+                    other.map_or("nothing", type_name)
+                ),
             );
             &[]
         }
@@ -310,7 +313,10 @@ fn read_plan(obj: &Map<String, Value>, rep: &mut CheckReport) -> RawPlan {
         schema(
             rep,
             "problem",
-            &format!("expected a string, got {}", obj.get("problem").map_or("nothing", type_name)),
+            &format!(
+                "expected a string, got {}",
+                obj.get("problem").map_or("nothing", type_name)
+            ),
         );
     }
     match obj.get("solver") {
@@ -336,7 +342,9 @@ fn read_plan(obj: &Map<String, Value>, rep: &mut CheckReport) -> RawPlan {
                     &format!("expected a number >= 0, got {}", shown(s.get("seconds"))),
                 );
             }
-            if s.get("bound").is_some_and(|b| !b.is_null() && !b.is_number()) {
+            if s.get("bound")
+                .is_some_and(|b| !b.is_null() && !b.is_number())
+            {
                 schema(
                     rep,
                     "solver.bound",
@@ -347,7 +355,10 @@ fn read_plan(obj: &Map<String, Value>, rep: &mut CheckReport) -> RawPlan {
         other => schema(
             rep,
             "solver",
-            &format!("expected an object, got {}", other.map_or("nothing", type_name)),
+            &format!(
+                "expected an object, got {}",
+                other.map_or("nothing", type_name)
+            ),
         ),
     }
 
@@ -355,7 +366,11 @@ fn read_plan(obj: &Map<String, Value>, rep: &mut CheckReport) -> RawPlan {
     for (i, rd) in list_field(obj, "routes", true, rep).iter().enumerate() {
         let path = format!("routes[{i}]");
         let Value::Object(rd) = rd else {
-            schema(rep, &path, &format!("expected an object, got {}", type_name(rd)));
+            schema(
+                rep,
+                &path,
+                &format!("expected an object, got {}", type_name(rd)),
+            );
             continue;
         };
         let technician = str_field(rd, "technician").map(str::to_string);
@@ -373,7 +388,10 @@ fn read_plan(obj: &Map<String, Value>, rep: &mut CheckReport) -> RawPlan {
             schema(
                 rep,
                 &format!("{path}.drive_minutes"),
-                &format!("expected a number >= 0, got {}", shown(rd.get("drive_minutes"))),
+                &format!(
+                    "expected a number >= 0, got {}",
+                    shown(rd.get("drive_minutes"))
+                ),
             );
         }
         let stops_v: &[Value] = match rd.get("stops") {
@@ -382,7 +400,10 @@ fn read_plan(obj: &Map<String, Value>, rep: &mut CheckReport) -> RawPlan {
                 schema(
                     rep,
                     &format!("{path}.stops"),
-                    &format!("expected a list, got {}", other.map_or("nothing", type_name)),
+                    &format!(
+                        "expected a list, got {}",
+                        other.map_or("nothing", type_name)
+                    ),
                 );
                 &[]
             }
@@ -391,7 +412,11 @@ fn read_plan(obj: &Map<String, Value>, rep: &mut CheckReport) -> RawPlan {
         for (k, sd) in stops_v.iter().enumerate() {
             let sp = format!("{path}.stops[{k}]");
             let Value::Object(sd) = sd else {
-                schema(rep, &sp, &format!("expected an object, got {}", type_name(sd)));
+                schema(
+                    rep,
+                    &sp,
+                    &format!("expected an object, got {}", type_name(sd)),
+                );
                 continue;
             };
             let job = str_field(sd, "job").map(str::to_string);
@@ -399,7 +424,10 @@ fn read_plan(obj: &Map<String, Value>, rep: &mut CheckReport) -> RawPlan {
                 schema(
                     rep,
                     &format!("{sp}.job"),
-                    &format!("expected a string, got {}", sd.get("job").map_or("nothing", type_name)),
+                    &format!(
+                        "expected a string, got {}",
+                        sd.get("job").map_or("nothing", type_name)
+                    ),
                 );
             }
             let mut time = |key: &str| -> Option<f64> {
@@ -419,7 +447,10 @@ fn read_plan(obj: &Map<String, Value>, rep: &mut CheckReport) -> RawPlan {
                 schema(
                     rep,
                     &format!("{sp}.drive_minutes"),
-                    &format!("expected a number >= 0, got {}", shown(sd.get("drive_minutes"))),
+                    &format!(
+                        "expected a number >= 0, got {}",
+                        shown(sd.get("drive_minutes"))
+                    ),
                 );
             }
             let action = str_field(sd, "action")
@@ -430,7 +461,11 @@ fn read_plan(obj: &Map<String, Value>, rep: &mut CheckReport) -> RawPlan {
                 schema(
                     rep,
                     &format!("{sp}.action"),
-                    &format!("must be one of {}, got {}", names.join("/"), shown(sd.get("action"))),
+                    &format!(
+                        "must be one of {}, got {}",
+                        names.join("/"),
+                        shown(sd.get("action"))
+                    ),
                 );
             }
             stops.push(RawStop {
@@ -454,7 +489,10 @@ fn read_plan(obj: &Map<String, Value>, rep: &mut CheckReport) -> RawPlan {
     let mut unassigned = Vec::new();
     for (i, ud) in list_field(obj, "unassigned", true, rep).iter().enumerate() {
         let path = format!("unassigned[{i}]");
-        let Some((ud, job)) = ud.as_object().and_then(|m| str_field(m, "job").map(|j| (m, j))) else {
+        let Some((ud, job)) = ud
+            .as_object()
+            .and_then(|m| str_field(m, "job").map(|j| (m, j)))
+        else {
             schema(rep, &path, "expected an object with a string 'job'");
             continue;
         };
@@ -463,7 +501,10 @@ fn read_plan(obj: &Map<String, Value>, rep: &mut CheckReport) -> RawPlan {
                 schema(
                     rep,
                     &format!("{path}.{key}"),
-                    &format!("expected a string, got {}", ud.get(key).map_or("nothing", type_name)),
+                    &format!(
+                        "expected a string, got {}",
+                        ud.get(key).map_or("nothing", type_name)
+                    ),
                 );
             }
         }
@@ -476,7 +517,10 @@ fn read_plan(obj: &Map<String, Value>, rep: &mut CheckReport) -> RawPlan {
     let mut excluded = Vec::new();
     for (i, xd) in list_field(obj, "excluded", true, rep).iter().enumerate() {
         let path = format!("excluded[{i}]");
-        let Some((xd, job)) = xd.as_object().and_then(|m| str_field(m, "job").map(|j| (m, j))) else {
+        let Some((xd, job)) = xd
+            .as_object()
+            .and_then(|m| str_field(m, "job").map(|j| (m, j)))
+        else {
             schema(rep, &path, "expected an object with a string 'job'");
             continue;
         };
@@ -505,7 +549,11 @@ fn read_plan(obj: &Map<String, Value>, rep: &mut CheckReport) -> RawPlan {
             .as_object()
             .and_then(|m| Some((str_field(m, "job")?, str_field(m, "kind")?)))
         else {
-            schema(rep, &path, "expected an object with string 'job' and 'kind'");
+            schema(
+                rep,
+                &path,
+                "expected an object with string 'job' and 'kind'",
+            );
             continue;
         };
         alerts.push(RawAlert {
@@ -525,7 +573,10 @@ fn read_plan(obj: &Map<String, Value>, rep: &mut CheckReport) -> RawPlan {
                         &format!("metrics.{key}"),
                         &format!("expected a number, got {}", v.map_or("nothing", type_name)),
                     ),
-                    Some(x) if (key == "assigned" || key == "unassigned") && (x < 0.0 || x.fract() != 0.0) => {
+                    Some(x)
+                        if (key == "assigned" || key == "unassigned")
+                            && (x < 0.0 || x.fract() != 0.0) =>
+                    {
                         schema(
                             rep,
                             &format!("metrics.{key}"),
@@ -541,7 +592,10 @@ fn read_plan(obj: &Map<String, Value>, rep: &mut CheckReport) -> RawPlan {
             schema(
                 rep,
                 "metrics",
-                &format!("expected an object, got {}", other.map_or("nothing", type_name)),
+                &format!(
+                    "expected an object, got {}",
+                    other.map_or("nothing", type_name)
+                ),
             );
             None
         }
@@ -606,7 +660,11 @@ fn unmanaged_props(inst: &Instance, j: usize) -> Vec<ReasonCode> {
 }
 
 fn codes(props: &[ReasonCode]) -> String {
-    props.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
+    props
+        .iter()
+        .map(|c| c.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Why an assigned job is a locked block, in words.
@@ -616,7 +674,11 @@ fn lock_reasons(inst: &Instance, j: usize) -> String {
     if pj.status != JobStatus::Scheduled {
         why.push(format!("status {}", pj.status.as_str()));
     }
-    why.extend(unmanaged_props(inst, j).iter().map(|c| c.as_str().to_string()));
+    why.extend(
+        unmanaged_props(inst, j)
+            .iter()
+            .map(|c| c.as_str().to_string()),
+    );
     if let Some((t, start)) = inst.jobs[j].assignment {
         if !inst.techs[t].managed {
             why.push(format!("technician {} not managed", inst.techs[t].id));
@@ -754,7 +816,9 @@ impl<'a> Checker<'a> {
                 if here.is_some() || unassigned.contains(id) {
                     self.rep.add(
                         Rule::Excluded,
-                        format!("job has status {status:?} and must be listed in excluded, not planned"),
+                        format!(
+                            "job has status {status:?} and must be listed in excluded, not planned"
+                        ),
                         Some(id),
                         None,
                     );
@@ -777,7 +841,9 @@ impl<'a> Checker<'a> {
             if excluded_by_job.contains_key(id) {
                 self.rep.add(
                     Rule::Excluded,
-                    format!("job has status {status:?}; only hold/done/canceled jobs may be excluded"),
+                    format!(
+                        "job has status {status:?}; only hold/done/canceled jobs may be excluded"
+                    ),
                     Some(id),
                     None,
                 );
@@ -801,7 +867,10 @@ impl<'a> Checker<'a> {
                         ),
                         Some((tid, _)) if tid != atid => self.rep.add(
                             Rule::LockedMoved,
-                            format!("locked job ({}) moved from {atid} to {tid}", lock_reasons(inst, j)),
+                            format!(
+                                "locked job ({}) moved from {atid} to {tid}",
+                                lock_reasons(inst, j)
+                            ),
                             Some(id),
                             Some(&tid),
                         ),
@@ -823,7 +892,10 @@ impl<'a> Checker<'a> {
                     if let Some((tid, _)) = here {
                         let mut why = codes(&unmanaged_props(inst, j));
                         if status != "scheduled" {
-                            why = format!("status {status} without an assignment{}{why}", if why.is_empty() { "" } else { ", " });
+                            why = format!(
+                                "status {status} without an assignment{}{why}",
+                                if why.is_empty() { "" } else { ", " }
+                            );
                         }
                         self.rep.add(
                             Rule::NotAssignable,
@@ -875,7 +947,9 @@ impl<'a> Checker<'a> {
             let job = &inst.jobs[j];
             let fixed = match job.class {
                 JobClass::Locked | JobClass::Excluded | JobClass::Unassignable(_) => true,
-                JobClass::TechSpecific => st.start.is_some_and(|s| build::is_fixed_stop(inst, j, t, s)),
+                JobClass::TechSpecific => st
+                    .start
+                    .is_some_and(|s| build::is_fixed_stop(inst, j, t, s)),
                 JobClass::Managed => false,
             };
             if matches!(job.class, JobClass::Managed | JobClass::TechSpecific) {
@@ -903,7 +977,10 @@ impl<'a> Checker<'a> {
                 if (d - s.leg).abs() > DRIVE_TOL {
                     self.rep.add(
                         Rule::DriveMinutes,
-                        format!("stated drive into the stop {d:.3} min, travel model gives {:.3}", s.leg),
+                        format!(
+                            "stated drive into the stop {d:.3} min, travel model gives {:.3}",
+                            s.leg
+                        ),
                         Some(self.job_id(s.j)),
                         Some(tid),
                     );
@@ -922,7 +999,11 @@ impl<'a> Checker<'a> {
                     Rule::RouteDrive,
                     format!(
                         "route drive_minutes {d:.3}, travel model gives {total:.3}{}",
-                        if inst.return_home { " (including the drive home)" } else { "" }
+                        if inst.return_home {
+                            " (including the drive home)"
+                        } else {
+                            ""
+                        }
                     ),
                     None,
                     Some(tid),
@@ -940,7 +1021,11 @@ impl<'a> Checker<'a> {
                 if (ce - end).abs() > TIME_TOL {
                     self.rep.add(
                         Rule::StopEnd,
-                        format!("end {} but start + duration is {}", format_time(ce), format_time(end)),
+                        format!(
+                            "end {} but start + duration is {}",
+                            format_time(ce),
+                            format_time(end)
+                        ),
                         Some(id),
                         Some(tid),
                     );
@@ -992,7 +1077,10 @@ impl<'a> Checker<'a> {
                         if let Err(m) = Arrival::check(self.job_id(p.j), pe, s.leg, start) {
                             self.rep.add(
                                 Rule::Travel,
-                                format!("cannot reach locked job {} in time: {m}", self.job_id(s.j)),
+                                format!(
+                                    "cannot reach locked job {} in time: {m}",
+                                    self.job_id(s.j)
+                                ),
                                 Some(self.job_id(p.j)),
                                 Some(tid),
                             );
@@ -1007,7 +1095,15 @@ impl<'a> Checker<'a> {
     }
 
     /// Rules 1-7 on the optimizer's stop `stops[k]`.
-    fn hard_rules(&mut self, t: usize, stops: &[Stop], k: usize, start: f64, end: f64, prev: Option<&Stop>) {
+    fn hard_rules(
+        &mut self,
+        t: usize,
+        stops: &[Stop],
+        k: usize,
+        start: f64,
+        end: f64,
+        prev: Option<&Stop>,
+    ) {
         let inst = self.inst;
         let tech = &inst.techs[t];
         let tid = tech.id.as_str();
@@ -1053,12 +1149,15 @@ impl<'a> Checker<'a> {
         // rule 5: a technician-specific job's technician is the
         // dispatcher's choice; only its start moved
         let pj = &inst.problem.jobs[j];
-        let ts_own = pj.technician_specific
-            && pj.assignment.as_ref().is_some_and(|a| a.technician == tid);
+        let ts_own =
+            pj.technician_specific && pj.assignment.as_ref().is_some_and(|a| a.technician == tid);
         if !ts_own {
             let missing = Skills::missing(inst, j, t);
             if !missing.is_empty() {
-                found.push((Rule::Skills, format!("technician lacks skill(s) {}", missing.join(", "))));
+                found.push((
+                    Rule::Skills,
+                    format!("technician lacks skill(s) {}", missing.join(", ")),
+                ));
             }
             if !Zone::fits(inst, j, t) {
                 found.push((
@@ -1085,7 +1184,9 @@ impl<'a> Checker<'a> {
         // rule 7
         if inst.return_home && k + 1 == stops.len() {
             if let Some(shift_end) = shifts.iter().map(|s| s.1).reduce(f64::max) {
-                if let Err(m) = ReturnHome::check(end, inst.drive(inst.jobs[j].loc, tech.home), shift_end) {
+                if let Err(m) =
+                    ReturnHome::check(end, inst.drive(inst.jobs[j].loc, tech.home), shift_end)
+                {
                     found.push((Rule::ReturnHome, m));
                 }
             }
@@ -1109,8 +1210,11 @@ impl<'a> Checker<'a> {
                     continue;
                 }
                 if !a.fixed || !b.fixed {
-                    let (who, w0, w1, other, o0, o1) =
-                        if a.fixed { (b, b0, b1, a, a0, a1) } else { (a, a0, a1, b, b0, b1) };
+                    let (who, w0, w1, other, o0, o1) = if a.fixed {
+                        (b, b0, b1, a, a0, a1)
+                    } else {
+                        (a, a0, a1, b, b0, b1)
+                    };
                     self.rep.add(
                         Rule::Overlap,
                         format!(
@@ -1153,7 +1257,10 @@ impl<'a> Checker<'a> {
                 let all: Vec<&str> = ReasonCode::ALL.iter().map(|c| c.as_str()).collect();
                 self.rep.add(
                     Rule::ReasonCode,
-                    format!("unknown reason code {reason:?} (allowed: {})", all.join(", ")),
+                    format!(
+                        "unknown reason code {reason:?} (allowed: {})",
+                        all.join(", ")
+                    ),
                     Some(&u.job),
                     None,
                 );
@@ -1215,7 +1322,11 @@ impl<'a> Checker<'a> {
                              that are not locked)",
                         );
                     }
-                    if key == "objective" && m.preferred > 0 && bonus != 0.0 && close(c, actual - bonus) {
+                    if key == "objective"
+                        && m.preferred > 0
+                        && bonus != 0.0
+                        && close(c, actual - bonus)
+                    {
                         detail.push_str(&format!(
                             " (the claim leaves out preferred_technician_bonus x {} jobs given \
                              to their preferred technician)",
@@ -1264,7 +1375,10 @@ fn start_place(inst: &Instance, tech: &TechInfo) -> String {
 pub fn plausible(inst: &Instance, j: usize, code: ReasonCode) -> Result<(), String> {
     let pj = &inst.problem.jobs[j];
     let props = unmanaged_props(inst, j);
-    if !props.is_empty() && matches!(inst.jobs[j].class, JobClass::Unassignable(_)) && !props.contains(&code) {
+    if !props.is_empty()
+        && matches!(inst.jobs[j].class, JobClass::Unassignable(_))
+        && !props.contains(&code)
+    {
         return Err(format!(
             "the job is never the optimizer's ({}); the reason must say so",
             codes(&props)
@@ -1272,9 +1386,19 @@ pub fn plausible(inst: &Instance, j: usize, code: ReasonCode) -> Result<(), Stri
     }
     match code {
         ReasonCode::Skills | ReasonCode::Zone => {
-            let managed: Vec<usize> = (0..inst.techs.len()).filter(|&t| inst.techs[t].managed).collect();
-            let s_set: Vec<usize> = managed.iter().copied().filter(|&t| Skills::fits(inst, j, t)).collect();
-            let z_set: Vec<usize> = managed.iter().copied().filter(|&t| Zone::fits(inst, j, t)).collect();
+            let managed: Vec<usize> = (0..inst.techs.len())
+                .filter(|&t| inst.techs[t].managed)
+                .collect();
+            let s_set: Vec<usize> = managed
+                .iter()
+                .copied()
+                .filter(|&t| Skills::fits(inst, j, t))
+                .collect();
+            let z_set: Vec<usize> = managed
+                .iter()
+                .copied()
+                .filter(|&t| Zone::fits(inst, j, t))
+                .collect();
             let zone = pj.zone.as_deref();
             if let Some(&t) = s_set.iter().find(|&&t| Zone::fits(inst, j, t)) {
                 return Err(format!(

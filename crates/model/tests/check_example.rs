@@ -28,7 +28,10 @@ fn example_plan_is_valid_and_metrics_recompute() {
     assert!(rep.is_valid(), "{rep}");
     let m = &plan["metrics"];
     assert_eq!(rep.metrics.assigned as u64, m["assigned"].as_u64().unwrap());
-    assert_eq!(rep.metrics.unassigned as u64, m["unassigned"].as_u64().unwrap());
+    assert_eq!(
+        rep.metrics.unassigned as u64,
+        m["unassigned"].as_u64().unwrap()
+    );
     for (got, key) in [
         (rep.metrics.value, "value"),
         (rep.metrics.weighted_value, "weighted_value"),
@@ -36,7 +39,10 @@ fn example_plan_is_valid_and_metrics_recompute() {
         (rep.metrics.objective, "objective"),
     ] {
         let want = m[key].as_f64().unwrap();
-        assert!((got - want).abs() < 1e-3, "{key}: recomputed {got}, plan says {want}");
+        assert!(
+            (got - want).abs() < 1e-3,
+            "{key}: recomputed {got}, plan says {want}"
+        );
     }
     assert_eq!(rep.metrics.preferred, 0);
 }
@@ -69,7 +75,10 @@ fn wrong_types_name_their_json_path() {
     }
     // a plan that is not an object is one schema violation, nothing else
     let rep = check(&p, &json!([1, 2]));
-    assert_eq!(rep.rules().into_iter().collect::<Vec<_>>(), vec![Rule::Schema]);
+    assert_eq!(
+        rep.rules().into_iter().collect::<Vec<_>>(),
+        vec![Rule::Schema]
+    );
 }
 
 #[test]
@@ -100,10 +109,13 @@ fn typed_plans_are_checked_as_written() {
     let rep = check_plan(&p, &plan);
     assert!(rep.is_valid(), "{rep}");
     assert_eq!(rep.metrics.assigned, plan.metrics.assigned);
-    let mut broken = plan.clone();
+    let mut broken = plan;
     broken.metrics.objective += 5.0;
     assert_eq!(
-        check_plan(&p, &broken).rules().into_iter().collect::<Vec<_>>(),
+        check_plan(&p, &broken)
+            .rules()
+            .into_iter()
+            .collect::<Vec<_>>(),
         vec![Rule::Metrics]
     );
 }
