@@ -1,1 +1,340 @@
-//! MILP optimizer (work in progress).
+//! autodispatch-milp: the route-based optimizer with a proven bound.
+//!
+//! One column per candidate route of a technician; each technician takes
+//! at most one route, each job is covered at most once. Column generation
+//! solves the LP relaxation (master LP by clarabel, duals through good_lp's
+//! `SolutionWithDual`), pricing each technician by an elementary
+//! resource-constrained shortest path labelling ([`pricing`]). Every
+//! pricing round gives a Lagrangian bound (Σ job prices + Σ per technician
+//! best reduced route value), valid whatever the LP's accuracy, and equal
+//! to the LP value at convergence. The integer master over the generated
+//! routes (microlp, warm-started, plus our own packing) gives the plan.
+//!
+//! Technician-specific jobs stay at their current start in every route, so
+//! the bound holds over plans that keep them there.
+
+pub mod column;
+pub mod import;
+pub mod master;
+pub mod oracle;
+pub mod pricing;
+pub mod warm;
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use autodispatch_model::build::objective;
+use autodispatch_model::solver::Solution;
+use autodispatch_model::{Instance, Schedule, SolveError, SolveOptions, Solver, SolverStatus};
+
+use crate::column::Column;
+use crate::master::Shape;
+use crate::pricing::{price, PriceLimits, TechData};
+
+/// The route-based MILP solver (`--solver milp`).
+#[derive(Debug, Clone)]
+pub struct Milp {
+    /// Most labels one pricing call may create before it gives up exactness.
+    pub max_labels: usize,
+    /// Most jobs the labelling of one technician considers.
+    pub max_label_jobs: usize,
+    /// Most new columns per technician per pricing round.
+    pub columns_per_round: usize,
+    /// Run microlp on the integer master (else only our packing heuristic).
+    pub use_microlp: bool,
+    /// Warm-start from the greedy planner's routes.
+    pub use_greedy: bool,
+    /// Test hook: fail at once, as a broken backend would.
+    pub fail: bool,
+}
+
+impl Default for Milp {
+    fn default() -> Self {
+        Self {
+            max_labels: 200_000,
+            max_label_jobs: pricing::MAX_LABEL_JOBS,
+            columns_per_round: 15,
+            use_microlp: true,
+            use_greedy: true,
+            fail: false,
+        }
+    }
+}
+
+impl Milp {
+    /// A MILP that always fails, to test fallbacks.
+    #[must_use]
+    pub fn failing() -> Self {
+        Self {
+            fail: true,
+            ..Self::default()
+        }
+    }
+}
+
+/// What a MILP run found, with its statistics.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub solution: Solution,
+    pub objective: f64,
+    pub lp_value: Option<f64>,
+    pub converged: bool,
+    pub rounds: usize,
+    pub columns: usize,
+}
+
+struct Pool {
+    cols: Vec<Column>,
+    seen: HashSet<(usize, Vec<usize>)>,
+}
+
+impl Pool {
+    fn add(&mut self, c: Column) -> Option<usize> {
+        if self.seen.insert(c.key()) {
+            self.cols.push(c);
+            Some(self.cols.len() - 1)
+        } else {
+            None
+        }
+    }
+}
+
+impl Milp {
+    /// Solves, returning the statistics too.
+    ///
+    /// # Errors
+    /// The LP or integer backend failed on the first round.
+    #[allow(clippy::too_many_lines)]
+    pub fn run(
+        &self,
+        inst: &Instance,
+        opts: &SolveOptions,
+        warm: Option<&Schedule>,
+    ) -> Result<Outcome, SolveError> {
+        if self.fail {
+            return Err(SolveError::Failed(
+                "the MILP backend failed (injected)".into(),
+            ));
+        }
+        let t0 = Instant::now();
+        let limit = opts.time_limit.as_secs_f64();
+        let at = |f: f64| t0 + Duration::from_secs_f64((limit * f).max(0.0));
+        let cg_end = at(0.6);
+        let ip_end = at(0.9);
+        let n_techs = inst.techs.len();
+        let techs: Vec<TechData> = (0..n_techs)
+            .map(|t| TechData::new(inst, t, self.max_label_jobs))
+            .collect();
+        let mut rows: Vec<usize> = techs
+            .iter()
+            .flat_map(|td| td.cands.iter().copied())
+            .collect();
+        rows.sort_unstable();
+        rows.dedup();
+        let shape = Shape {
+            n_jobs: inst.jobs.len(),
+            n_techs,
+            rows,
+            must_route: techs.iter().map(|td| td.must_route).collect(),
+        };
+        let mut pool = Pool {
+            cols: Vec::new(),
+            seen: HashSet::new(),
+        };
+        let baselines: Vec<Option<usize>> = techs
+            .iter()
+            .map(|td| {
+                if td.must_route {
+                    pool.add(td.baseline.clone())
+                } else {
+                    None
+                }
+            })
+            .collect();
+
+        // warm starts: our insertion, and the given schedule
+        let mut starts: Vec<Vec<usize>> = Vec::new();
+        let mut route_sets = vec![warm::insertion(inst, &techs)];
+        if let Some(s) = warm {
+            route_sets.push(warm::from_schedule(inst, s));
+        }
+        for routes in route_sets {
+            let mut pick = Vec::new();
+            for (t, stops) in routes.into_iter().enumerate() {
+                if stops.iter().all(|s| s.fixed.is_some()) {
+                    continue;
+                }
+                if let Some(c) = Column::new(inst, t, stops) {
+                    let key = c.key();
+                    let k = pool
+                        .add(c)
+                        .or_else(|| pool.cols.iter().position(|x| x.key() == key));
+                    if let Some(k) = k {
+                        pick.push(k);
+                    }
+                }
+            }
+            let order = pick.clone();
+            let pick = master::pack(&shape, &pool.cols, &order, &baselines);
+            starts.push(pick);
+        }
+        let mut incumbent: Vec<usize> = starts
+            .iter()
+            .filter(|p| master::feasible(&shape, &pool.cols, p))
+            .max_by(|a, b| {
+                master::value_of(&pool.cols, a).total_cmp(&master::value_of(&pool.cols, b))
+            })
+            .cloned()
+            .unwrap_or_else(|| baselines.iter().flatten().copied().collect());
+
+        // a bound before any LP: every technician's relaxed best, no prices
+        let zero = vec![0.0; inst.jobs.len()];
+        let mut bound: f64 = techs.iter().map(|td| td.relaxed_bound(inst, &zero)).sum();
+
+        // column generation
+        let mut rounds = 0;
+        let mut converged = false;
+        let mut lp_value = None;
+        let mut last_x: Vec<f64> = Vec::new();
+        loop {
+            if Instant::now() >= cg_end {
+                break;
+            }
+            let left = cg_end
+                .saturating_duration_since(Instant::now())
+                .as_secs_f64();
+            let lp = match master::solve_lp(&shape, &pool.cols, left) {
+                Ok(lp) => lp,
+                Err(e) if rounds == 0 => {
+                    return Err(SolveError::Failed(format!("master LP: {e}")));
+                }
+                Err(_) => break,
+            };
+            rounds += 1;
+            lp_value = Some(lp.value);
+            last_x.clone_from(&lp.x);
+            let lim = PriceLimits {
+                max_labels: self.max_labels,
+                max_columns: self.columns_per_round,
+                deadline: cg_end,
+            };
+            let mut lag: f64 = shape.rows.iter().map(|&j| lp.pi[j]).sum();
+            let mut added = 0;
+            let mut all_exact = true;
+            for td in &techs {
+                let r = price(inst, td, &lp.pi, lp.mu[td.t] + 1e-6, &lim);
+                let sigma = if r.exact {
+                    if td.must_route {
+                        r.best
+                    } else {
+                        r.best.max(0.0)
+                    }
+                } else {
+                    all_exact = false;
+                    td.relaxed_bound(inst, &lp.pi).max(r.best)
+                };
+                lag += sigma;
+                for stops in r.routes {
+                    if let Some(c) = Column::new(inst, td.t, stops) {
+                        if pool.add(c).is_some() {
+                            added += 1;
+                        }
+                    }
+                }
+            }
+            bound = bound.min(lag);
+            if added == 0 || bound - lp.value <= 1e-9 * lp.value.abs().max(1.0) {
+                converged = all_exact;
+                break;
+            }
+        }
+
+        // integer master: our packings, then microlp
+        let cols = &pool.cols;
+        let mut by_x: Vec<usize> = (0..cols.len()).collect();
+        if last_x.len() == cols.len() {
+            by_x.sort_by(|&a, &b| last_x[b].total_cmp(&last_x[a]).then(a.cmp(&b)));
+        } else {
+            by_x.truncate(0);
+        }
+        let mut by_value: Vec<usize> = (0..cols.len()).collect();
+        by_value.sort_by(|&a, &b| cols[b].value.total_cmp(&cols[a].value).then(a.cmp(&b)));
+        for order in [by_x, by_value] {
+            let p = master::pack(&shape, cols, &order, &baselines);
+            if master::feasible(&shape, cols, &p)
+                && master::value_of(cols, &p) > master::value_of(cols, &incumbent) + 1e-9
+            {
+                incumbent = p;
+            }
+        }
+        let mut ip_proven = false;
+        let left = ip_end
+            .saturating_duration_since(Instant::now())
+            .as_secs_f64();
+        if self.use_microlp && left > 0.01 {
+            if let Ok(Some((p, proven))) = master::solve_ip(&shape, cols, &incumbent, left) {
+                if master::feasible(&shape, cols, &p)
+                    && master::value_of(cols, &p) >= master::value_of(cols, &incumbent) - 1e-9
+                {
+                    incumbent = p;
+                    ip_proven = proven;
+                }
+            }
+        }
+
+        // the schedule: chosen routes, fixed-only routes elsewhere
+        let mut schedule = Schedule {
+            routes: techs.iter().map(|td| td.baseline.visits()).collect(),
+        };
+        for &k in &incumbent {
+            schedule.routes[cols[k].tech] = cols[k].visits();
+        }
+        let obj = objective(inst, &schedule);
+        debug_assert!(
+            bound >= obj - 1e-6 * obj.abs().max(1.0),
+            "bound {bound} < objective {obj}"
+        );
+        let bound = bound.max(obj);
+        let optimal = bound - obj <= 1e-6 * bound.abs().max(1.0);
+        let status = if optimal {
+            SolverStatus::Optimal
+        } else if !converged && Instant::now() >= cg_end {
+            SolverStatus::TimeLimit
+        } else {
+            SolverStatus::Feasible
+        };
+        let note = Some(format!(
+            "{rounds} pricing rounds, {} routes{}{}",
+            cols.len(),
+            if converged { ", LP converged" } else { "" },
+            if ip_proven {
+                ", integer master optimal"
+            } else {
+                ""
+            }
+        ));
+        Ok(Outcome {
+            solution: Solution {
+                schedule,
+                status,
+                bound: Some(bound),
+                note,
+            },
+            objective: obj,
+            lp_value,
+            converged,
+            rounds,
+            columns: cols.len(),
+        })
+    }
+}
+
+impl Solver for Milp {
+    fn name(&self) -> &str {
+        "milp"
+    }
+
+    fn solve(&self, inst: &Instance, opts: &SolveOptions) -> Result<Solution, SolveError> {
+        self.run(inst, opts, None).map(|o| o.solution)
+    }
+}

@@ -1,0 +1,1 @@
+//! Conversion of routing benchmarks into FORMAT.md problems.

@@ -1,0 +1,445 @@
+//! Per-technician pricing: a resource-constrained elementary shortest path
+//! labelling over the technician's candidate jobs, around their fixed
+//! stops, timing every partial route exactly as
+//! [`autodispatch_model::route::schedule`] does (earliest starts, windows,
+//! shifts, blocked time, max drive per leg, reaching the next fixed stop,
+//! return home). With dual prices `pi` on the job rows it finds the routes
+//! of highest reduced value; when it runs to the end it also proves the
+//! maximum, which is what makes the Lagrangian bound valid.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+use std::time::Instant;
+
+use autodispatch_model::explain::fixed_route;
+use autodispatch_model::route::{best_insertion, RouteStop};
+use autodispatch_model::{Instance, JobClass};
+
+use crate::column::Column;
+
+/// Most candidate jobs the labelling handles for one technician (bitset width).
+pub const MAX_LABEL_JOBS: usize = 256;
+const WORDS: usize = MAX_LABEL_JOBS / 64;
+
+/// What pricing knows of one technician.
+#[derive(Debug, Clone)]
+pub struct TechData {
+    pub t: usize,
+    /// The fixed-only route (locked and technician-specific stops).
+    pub fixed: Vec<RouteStop>,
+    /// Every job this technician could take in some route, by index.
+    pub cands: Vec<usize>,
+    /// The jobs the labelling extends with (a prefix of `cands` by promise).
+    pub lab: Vec<usize>,
+    /// The fixed-only route as a column.
+    pub baseline: Column,
+    /// True when the technician must keep a route (fixed stops): the
+    /// master's row is `= 1`, else `<= 1` with the empty route implicit.
+    pub must_route: bool,
+    /// Shortest drive into each candidate from anywhere it could come from.
+    min_in: Vec<f64>,
+    /// Earliest shift start to latest shift end.
+    span: f64,
+}
+
+impl TechData {
+    /// Candidates of technician `t`: managed jobs it is eligible for that
+    /// fit its day around the fixed stops on their own. `max_lab` caps the
+    /// labelling's jobs (the most valuable first).
+    #[must_use]
+    pub fn new(inst: &Instance, t: usize, max_lab: usize) -> Self {
+        let fixed = fixed_route(inst, t);
+        let tech = &inst.techs[t];
+        let mut cands: Vec<(usize, f64)> = Vec::new();
+        if tech.managed {
+            // a relaxation of "fits some route": free of time for it with a
+            // zero first leg; max drive is left to the labelling, since a
+            // job too far from home may be near another job
+            for (j, job) in inst.jobs.iter().enumerate() {
+                if job.class != JobClass::Managed || !inst.fit(j, t).is_yes() {
+                    continue;
+                }
+                if inst
+                    .earliest_start(t, j, f64::NEG_INFINITY, Some(0.0))
+                    .is_none()
+                {
+                    continue;
+                }
+                let promise =
+                    best_insertion(inst, t, &fixed, j).map_or(inst.profit(j, t), |i| i.delta);
+                cands.push((j, promise));
+            }
+        }
+        let all: Vec<usize> = cands.iter().map(|c| c.0).collect();
+        let mut ranked = cands.clone();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut lab: Vec<usize> = ranked
+            .iter()
+            .take(max_lab.min(MAX_LABEL_JOBS))
+            .map(|c| c.0)
+            .collect();
+        lab.sort_unstable();
+        let baseline = Column::new(inst, t, fixed.clone()).unwrap_or_else(|| {
+            // fixed stops keep their given times whatever the rules say
+            Column {
+                tech: t,
+                starts: fixed.iter().map(|s| s.fixed.unwrap_or(0.0)).collect(),
+                stops: fixed.clone(),
+                jobs: Vec::new(),
+                value: 0.0,
+            }
+        });
+        let mut sources: Vec<usize> = vec![tech.start_loc];
+        sources.extend(fixed.iter().map(|s| inst.jobs[s.job].loc));
+        sources.extend(all.iter().map(|&j| inst.jobs[j].loc));
+        let min_in = all
+            .iter()
+            .map(|&j| {
+                let to = inst.jobs[j].loc;
+                sources
+                    .iter()
+                    .filter(|&&s| s != to)
+                    .map(|&s| inst.drive(s, to))
+                    .fold(f64::INFINITY, f64::min)
+                    .min(inst.drive(tech.start_loc, to))
+            })
+            .collect();
+        let span = match (
+            tech.regular.first(),
+            tech.regular.iter().map(|r| r.1).reduce(f64::max),
+        ) {
+            (Some(first), Some(last)) => (last - first.0).max(0.0),
+            _ => 0.0,
+        };
+        Self {
+            t,
+            must_route: !fixed.is_empty(),
+            fixed,
+            cands: all,
+            lab,
+            baseline,
+            min_in,
+            span,
+        }
+    }
+
+    /// A valid upper bound on the best reduced route value of this
+    /// technician under `pi`, without routing: a fractional time knapsack
+    /// where each job costs its duration plus its shortest possible drive
+    /// in. Used when the labelling cannot finish.
+    #[must_use]
+    pub fn relaxed_bound(&self, inst: &Instance, pi: &[f64]) -> f64 {
+        let mut items: Vec<(f64, f64)> = self
+            .cands
+            .iter()
+            .zip(&self.min_in)
+            .filter_map(|(&j, &d)| {
+                let v = inst.profit(j, self.t) - pi[j] - inst.drive_cost * d;
+                (v > 0.0).then_some((v, inst.jobs[j].duration + d))
+            })
+            .collect();
+        items.sort_by(|a, b| (b.0 / b.1.max(1e-9)).total_cmp(&(a.0 / a.1.max(1e-9))));
+        let mut cap = self.span;
+        let mut ub = 0.0;
+        for (v, w) in items {
+            if cap <= 0.0 {
+                break;
+            }
+            if w <= cap {
+                ub += v;
+                cap -= w;
+            } else {
+                ub += v * cap / w;
+                cap = 0.0;
+            }
+        }
+        // fixed technician-specific jobs count in value; drives only cost
+        let fixed_profit: f64 = self
+            .fixed
+            .iter()
+            .filter(|s| inst.is_optimizer_job(s.job))
+            .map(|s| inst.profit(s.job, self.t))
+            .sum();
+        let ub = ub + fixed_profit;
+        if self.must_route {
+            ub
+        } else {
+            ub.max(0.0)
+        }
+    }
+}
+
+/// Pricing limits.
+#[derive(Debug, Clone, Copy)]
+pub struct PriceLimits {
+    pub max_labels: usize,
+    pub max_columns: usize,
+    pub deadline: Instant,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PriceResult {
+    /// Best reduced value of any route found (the empty or fixed-only route
+    /// included).
+    pub best: f64,
+    /// True when `best` is proven the maximum over every route.
+    pub exact: bool,
+    /// Routes whose reduced value exceeds the threshold, best first.
+    pub routes: Vec<Vec<RouteStop>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Label {
+    node: u32,
+    next_fixed: u32,
+    loc: usize,
+    has_prev: bool,
+    prev_end: f64,
+    busy: f64,
+    visited: [u64; WORDS],
+    rp: f64,
+    parent: u32,
+    alive: bool,
+}
+
+const NONE: u32 = u32::MAX;
+
+fn subset(a: &[u64; WORDS], b: &[u64; WORDS]) -> bool {
+    a.iter().zip(b).all(|(x, y)| x & !y == 0)
+}
+
+#[derive(PartialEq)]
+struct Key(f64, u32);
+impl Eq for Key {}
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Key {
+    // min-heap on time, ties by creation order, for determinism
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.0.total_cmp(&self.0).then(other.1.cmp(&self.1))
+    }
+}
+
+/// Labelling for technician `td` under job prices `pi` (indexed by job):
+/// the best reduced value and the routes above `threshold`.
+#[must_use]
+#[allow(clippy::too_many_lines, clippy::cast_possible_truncation)]
+pub fn price(
+    inst: &Instance,
+    td: &TechData,
+    pi: &[f64],
+    threshold: f64,
+    lim: &PriceLimits,
+) -> PriceResult {
+    let t = td.t;
+    let tech = &inst.techs[t];
+    let n = td.lab.len();
+    let m = td.fixed.len();
+    let dc = inst.drive_cost;
+    let n_nodes = 1 + n + m;
+    let bucket_of = |node: u32, nf: u32| node as usize * (m + 1) + nf as usize;
+    let mut buckets: Vec<Vec<u32>> = vec![Vec::new(); n_nodes * (m + 1)];
+    let mut arena: Vec<Label> = Vec::with_capacity(1024);
+    let mut heap: BinaryHeap<Key> = BinaryHeap::new();
+    let fixed_profit: Vec<f64> = td
+        .fixed
+        .iter()
+        .map(|s| {
+            if inst.is_optimizer_job(s.job) {
+                inst.profit(s.job, t)
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let red: Vec<f64> = td.lab.iter().map(|&j| inst.profit(j, t) - pi[j]).collect();
+    // the empty route, for a technician without fixed stops
+    let mut best = if m == 0 { 0.0 } else { f64::NEG_INFINITY };
+    let mut found: Vec<(f64, u32)> = Vec::new();
+    arena.push(Label {
+        node: 0,
+        next_fixed: 0,
+        loc: tech.start_loc,
+        has_prev: false,
+        prev_end: f64::NEG_INFINITY,
+        busy: f64::NEG_INFINITY,
+        visited: [0; WORDS],
+        rp: 0.0,
+        parent: NONE,
+        alive: true,
+    });
+    heap.push(Key(f64::NEG_INFINITY, 0));
+    let mut exact = true;
+    let mut pops = 0usize;
+    while let Some(Key(_, idx)) = heap.pop() {
+        let l = arena[idx as usize];
+        if !l.alive {
+            continue;
+        }
+        pops += 1;
+        if arena.len() > lim.max_labels || (pops % 256 == 0 && Instant::now() >= lim.deadline) {
+            exact = false;
+            break;
+        }
+        // close the route here
+        if l.next_fixed as usize == m && l.node != 0 {
+            let home = if inst.return_home {
+                inst.drive(l.loc, tech.home)
+            } else {
+                0.0
+            };
+            let last_movable = (l.node as usize) <= n;
+            let ok = !inst.return_home || !last_movable || {
+                let end = l.prev_end;
+                let job = &inst.jobs[td.lab[l.node as usize - 1]];
+                let s = end - job.duration;
+                let shift_end = tech
+                    .regular
+                    .iter()
+                    .filter(|&&(a, b)| a <= s && end <= b)
+                    .map(|&(_, b)| b)
+                    .fold(f64::NEG_INFINITY, f64::max);
+                end + home <= shift_end
+            };
+            if ok {
+                let v = l.rp - dc * home;
+                if v > best {
+                    best = v;
+                }
+                if v > threshold {
+                    found.push((v, idx));
+                }
+            }
+        }
+        let mut push = |arena: &mut Vec<Label>, heap: &mut BinaryHeap<Key>, nl: Label| {
+            let b = bucket_of(nl.node, nl.next_fixed);
+            for &o in &buckets[b] {
+                let ol = &arena[o as usize];
+                if ol.alive
+                    && ol.rp >= nl.rp - 1e-9
+                    && ol.busy <= nl.busy
+                    && ol.prev_end <= nl.prev_end
+                    && subset(&ol.visited, &nl.visited)
+                {
+                    return;
+                }
+            }
+            let id = arena.len() as u32;
+            let mut keep = Vec::with_capacity(buckets[b].len() + 1);
+            for &o in &buckets[b] {
+                let ol = &mut arena[o as usize];
+                if !ol.alive {
+                    continue;
+                }
+                if nl.rp >= ol.rp - 1e-9
+                    && nl.busy <= ol.busy
+                    && nl.prev_end <= ol.prev_end
+                    && subset(&nl.visited, &ol.visited)
+                {
+                    ol.alive = false;
+                } else {
+                    keep.push(o);
+                }
+            }
+            keep.push(id);
+            buckets[b] = keep;
+            heap.push(Key(nl.busy, id));
+            arena.push(nl);
+        };
+        // the next fixed stop
+        if (l.next_fixed as usize) < m {
+            let k = l.next_fixed as usize;
+            let f = td.fixed[k];
+            let job = &inst.jobs[f.job];
+            let start = f.fixed.unwrap_or(0.0);
+            let end = start + job.duration;
+            let leg = inst.drive(l.loc, job.loc);
+            let nl = Label {
+                node: (1 + n + k) as u32,
+                next_fixed: (k + 1) as u32,
+                loc: job.loc,
+                has_prev: true,
+                prev_end: end,
+                busy: l.busy.max(end),
+                visited: l.visited,
+                rp: l.rp - dc * leg + fixed_profit[k],
+                parent: idx,
+                alive: true,
+            };
+            push(&mut arena, &mut heap, nl);
+        }
+        // a candidate job
+        let next_fixed = td.fixed.get(l.next_fixed as usize);
+        for c in 0..n {
+            if l.visited[c / 64] >> (c % 64) & 1 == 1 {
+                continue;
+            }
+            let j = td.lab[c];
+            let job = &inst.jobs[j];
+            let leg = inst.drive(l.loc, job.loc);
+            if inst.max_drive.is_some_and(|mx| leg > mx) {
+                continue;
+            }
+            let s = if l.has_prev {
+                inst.earliest_start(t, j, (l.prev_end + leg).max(l.busy), None)
+            } else {
+                inst.earliest_start(t, j, l.busy, Some(leg))
+            };
+            let Some(s) = s else { continue };
+            let end = s + job.duration;
+            if let Some(f) = next_fixed {
+                let reach = end + inst.drive(job.loc, inst.jobs[f.job].loc);
+                if reach > f.fixed.unwrap_or(f64::INFINITY) {
+                    continue;
+                }
+            }
+            let mut visited = l.visited;
+            visited[c / 64] |= 1 << (c % 64);
+            let nl = Label {
+                node: (1 + c) as u32,
+                next_fixed: l.next_fixed,
+                loc: job.loc,
+                has_prev: true,
+                prev_end: end,
+                busy: l.busy.max(end),
+                visited,
+                rp: l.rp + red[c] - dc * leg,
+                parent: idx,
+                alive: true,
+            };
+            push(&mut arena, &mut heap, nl);
+        }
+    }
+    if td.lab.len() < td.cands.len() {
+        exact = false;
+    }
+    found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let routes = found
+        .iter()
+        .take(lim.max_columns)
+        .map(|&(_, idx)| {
+            let mut stops = Vec::new();
+            let mut cur = idx;
+            while cur != NONE {
+                let l = &arena[cur as usize];
+                let node = l.node as usize;
+                if node >= 1 && node <= n {
+                    stops.push(RouteStop::movable(td.lab[node - 1]));
+                } else if node > n {
+                    stops.push(td.fixed[node - 1 - n]);
+                }
+                cur = l.parent;
+            }
+            stops.reverse();
+            stops
+        })
+        .collect();
+    PriceResult {
+        best,
+        exact,
+        routes,
+    }
+}
