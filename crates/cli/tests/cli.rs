@@ -74,7 +74,10 @@ fn summary_is_readable() {
 fn check_names_the_broken_rule_and_exits_1() {
     let dir = tempfile::tempdir().unwrap();
     let plan = dir.path().join("plan.json");
-    assert_eq!(code(&run(bin().arg("solve").arg(example()).arg("-o").arg(&plan))), 0);
+    assert_eq!(
+        code(&run(bin().arg("solve").arg(example()).arg("-o").arg(&plan))),
+        0
+    );
     let mut v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
     // move the first optimizer stop of T1 to 06:00, before its window and shift
@@ -87,7 +90,10 @@ fn check_names_the_broken_rule_and_exits_1() {
     let o = run(bin().arg("check").arg(example()).arg(&bad));
     assert_eq!(code(&o), 1);
     let s = text(&o.stdout);
-    assert!(s.contains("[start_window]") && s.contains("[outside_shift]"), "{s}");
+    assert!(
+        s.contains("[start_window]") && s.contains("[outside_shift]"),
+        "{s}"
+    );
     // the independent validator agrees it is invalid
     assert_eq!(validate(&example(), &bad).0, 1);
 }
@@ -101,7 +107,10 @@ fn unreadable_inputs_exit_2() {
     assert_eq!(code(&o), 2, "{}", text(&o.stderr));
     let o = run(bin().arg("check").arg(&junk).arg(&junk));
     assert_eq!(code(&o), 2);
-    let o = run(bin().arg("check").arg(example()).arg(dir.path().join("missing.json")));
+    let o = run(bin()
+        .arg("check")
+        .arg(example())
+        .arg(dir.path().join("missing.json")));
     assert_eq!(code(&o), 2);
     let o = run(bin().args(["solve", "--time-limit", "-3"]).arg(example()));
     assert_eq!(code(&o), 2);
@@ -128,7 +137,11 @@ fn bad_problem_exits_2_naming_the_field_and_writes_nothing() {
     assert!(err.contains("E1203 jobs[3].arrival_window"), "{err}");
     assert!(err.contains("E1102 jobs[1].duration_minutes"), "{err}");
     assert!(!out.exists(), "no output file on failure");
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temp file left");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temp file left"
+    );
 }
 
 #[test]
@@ -163,8 +176,22 @@ fn same_seed_same_plan_on_any_thread_count() {
         v.to_string()
     };
     let day = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/days/demo-day.json");
-    let a = run(bin().arg("solve").arg(&day).args(["--seed", "5", "--threads", "1", "--time-limit", "3"]));
-    let b = run(bin().arg("solve").arg(&day).args(["--seed", "5", "--threads", "2", "--time-limit", "3"]));
+    let a = run(bin().arg("solve").arg(&day).args([
+        "--seed",
+        "5",
+        "--threads",
+        "1",
+        "--time-limit",
+        "3",
+    ]));
+    let b = run(bin().arg("solve").arg(&day).args([
+        "--seed",
+        "5",
+        "--threads",
+        "2",
+        "--time-limit",
+        "3",
+    ]));
     assert_eq!(code(&a), 0, "{}", text(&a.stderr));
     assert_eq!(strip(&a), strip(&b));
 }
@@ -179,11 +206,67 @@ fn plans_of_generated_days_pass_the_independent_validator() {
         let problem = dir.path().join(format!("day{seed}.json"));
         std::fs::write(&problem, day.to_json()).unwrap();
         let plan = dir.path().join(format!("plan{seed}.json"));
-        let o = run(bin().arg("solve").arg(&problem).args(["--time-limit", "2", "-o"]).arg(&plan));
+        let o = run(bin()
+            .arg("solve")
+            .arg(&problem)
+            .args(["--time-limit", "2", "-o"])
+            .arg(&plan));
         assert_eq!(code(&o), 0, "day {seed}: {}", text(&o.stderr));
         let (c, out) = validate(&problem, &plan);
         assert_eq!(c, 0, "day {seed}: validate.py rejects the plan:\n{out}");
         checked += 1;
     }
     assert_eq!(checked, 24);
+}
+
+#[test]
+fn hostile_corpus_exits_2_naming_the_field() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/bad");
+    let expect = std::fs::read_to_string(dir.join("expect.tsv")).unwrap();
+    let mut n = 0;
+    for line in expect.lines().filter(|l| !l.starts_with('#')) {
+        let (file, want) = line.split_once('\t').unwrap();
+        let path = dir.join(file);
+        let out = tempfile::tempdir().unwrap();
+        let plan = out.path().join("plan.json");
+        let o = run(bin().arg("solve").arg(&path).arg("-o").arg(&plan));
+        assert_eq!(code(&o), 2, "{file}: {}", text(&o.stderr));
+        let err = text(&o.stderr);
+        assert!(err.contains(want), "{file}: expected {want:?} in:\n{err}");
+        assert!(!err.contains("panicked"), "{file}: {err}");
+        assert!(!plan.exists(), "{file}: wrote a plan");
+        let o = run(bin().arg("check").arg(&path).arg(example()));
+        assert_eq!(code(&o), 2, "{file}");
+        n += 1;
+    }
+    assert!(n >= 40, "corpus has {n} cases");
+}
+
+#[test]
+fn a_100_mb_input_is_refused_or_handled_without_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    // 100 MB of jobs: more locations than one day's travel matrix holds
+    let day: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example()).unwrap()).unwrap();
+    let job = day["jobs"][0].to_string();
+    let mut body = day.to_string();
+    let cut = body.rfind(']').unwrap();
+    let mut jobs = String::with_capacity(100 << 20);
+    let mut k = 0;
+    while jobs.len() < (100 << 20) {
+        jobs.push(',');
+        jobs.push_str(&job.replace("\"J1\"", &format!("\"X{k}\"")));
+        k += 1;
+    }
+    body.insert_str(cut, &jobs);
+    let big = dir.path().join("big.json");
+    std::fs::write(&big, &body).unwrap();
+    drop(body);
+    let o = run(bin().arg("solve").arg(&big));
+    assert_eq!(code(&o), 2);
+    assert!(
+        text(&o.stderr).contains("E1103 jobs"),
+        "{}",
+        text(&o.stderr)
+    );
 }

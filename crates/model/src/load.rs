@@ -12,8 +12,12 @@ use crate::problem::{
 };
 use crate::time::{format_time, parse_time, TIME_TOL};
 
-/// Inputs larger than this are refused before parsing, to keep memory bounded.
-pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
+/// Inputs larger than this are refused before parsing, to keep memory
+/// bounded (a parsed JSON value takes several times its text).
+pub const MAX_INPUT_BYTES: u64 = 128 * 1024 * 1024;
+/// Technicians + jobs of one day: the dense travel matrix grows with the
+/// square of this, so larger days must be split (by region) first.
+pub const MAX_LOCATIONS: usize = 6000;
 /// Bounds that keep arithmetic finite and meaningful; far beyond any real day.
 const MAX_MINUTES: f64 = 1.0e7;
 const MAX_MONEY: f64 = 1.0e12;
@@ -339,6 +343,18 @@ fn read_problem(r: &mut Reader, v: &Value) -> Option<Problem> {
         .require(m, "technicians", "$")
         .and_then(|v| r.list(v, "technicians"));
     let jobs_v = r.require(m, "jobs", "$").and_then(|v| r.list(v, "jobs"));
+    let locations = techs_v.map_or(0, Vec::len) + jobs_v.map_or(0, Vec::len);
+    if locations > MAX_LOCATIONS {
+        r.err(
+            ErrorCode::OutOfRange,
+            "jobs",
+            format!(
+                "{locations} technicians and jobs; at most {MAX_LOCATIONS} fit one day's travel \
+                 matrix: split the day by region"
+            ),
+        );
+        return None;
+    }
 
     let mut techs = Vec::new();
     let mut tech_ids: HashMap<String, usize> = HashMap::new();
