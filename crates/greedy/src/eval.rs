@@ -229,11 +229,107 @@ impl Route {
         Some(run.drive + home(inst, t, last, last_s, run.loc)?)
     }
 
+    /// Starts with as many stops as possible at their current assignment
+    /// start (action `kept`, steadier for dispatchers): a stop is delayed to
+    /// its old start when that start is free by the rules and the rest of
+    /// the route still times; drives do not change.
+    pub fn kept_starts(&self, inst: &Instance, t: usize) -> Vec<f64> {
+        let n = self.stops.len();
+        let mut pins: Vec<Option<f64>> = vec![None; n];
+        let mut starts = self.starts.clone();
+        for k in 0..n {
+            if self.stops[k].fixed.is_some() {
+                continue;
+            }
+            let Some((at, s0)) = inst.jobs[self.stops[k].job].assignment else {
+                continue;
+            };
+            if at != t || s0 <= starts[k] {
+                continue;
+            }
+            pins[k] = Some(s0);
+            match self.time_pinned(inst, t, &pins) {
+                Some(s) if s[k] == s0 => starts = s,
+                _ => pins[k] = None,
+            }
+        }
+        starts
+    }
+
+    /// Times the route with some movable stops asked to start at a given
+    /// time (honoured when the rules allow it there); `None` when a rule
+    /// fails.
+    fn time_pinned(&self, inst: &Instance, t: usize, pins: &[Option<f64>]) -> Option<Vec<f64>> {
+        let n = self.stops.len();
+        let mut run = Run {
+            loc: inst.techs[t].start_loc,
+            prev_end: None,
+            busy: f64::NEG_INFINITY,
+            drive: 0.0,
+        };
+        let mut starts = Vec::with_capacity(n);
+        for k in 0..n {
+            let mut st = self.stops[k];
+            if let Some(pin) = pins[k] {
+                // the pinned start is usable when it is the earliest start
+                // from there on and no earlier than the stop can be reached
+                let leg = inst.drive(run.loc, inst.jobs[st.job].loc);
+                let ready = match run.prev_end {
+                    None => inst.earliest_start(t, st.job, run.busy, Some(leg)),
+                    Some(e) => inst.earliest_start(t, st.job, (e + leg).max(run.busy), None),
+                };
+                let at = match run.prev_end {
+                    None => inst.earliest_start(t, st.job, run.busy.max(pin), Some(leg)),
+                    Some(e) => {
+                        inst.earliest_start(t, st.job, (e + leg).max(run.busy).max(pin), None)
+                    }
+                };
+                if ready.is_some_and(|r| r <= pin)
+                    && at == Some(pin)
+                    && inst.max_drive.map_or(true, |m| leg <= m)
+                {
+                    st.fixed = Some(pin);
+                    let next = self.stops.get(k + 1).copied();
+                    if let Some(nx) = next {
+                        if let Some(f) = nx.fixed {
+                            let j = &inst.jobs[st.job];
+                            if pin + j.duration + inst.drive(j.loc, inst.jobs[nx.job].loc) > f {
+                                return None;
+                            }
+                        }
+                    }
+                }
+            }
+            let s = step(inst, t, st, self.stops.get(k + 1).copied(), &mut run)?;
+            starts.push(s);
+        }
+        if let Some(&last) = self.stops.last() {
+            // rule 7 holds for a movable last stop at its new start
+            if !inst.return_home || last.fixed.is_some() {
+                return Some(starts);
+            }
+            let tech = &inst.techs[t];
+            let s = starts[n - 1];
+            let end = s + inst.jobs[last.job].duration;
+            let leg = inst.drive(run.loc, tech.home);
+            let shift_end = tech
+                .regular
+                .iter()
+                .filter(|&&(a, b)| a <= s && end <= b)
+                .map(|&(_, b)| b)
+                .fold(f64::NEG_INFINITY, f64::max);
+            if end + leg > shift_end {
+                return None;
+            }
+        }
+        Some(starts)
+    }
+
     /// Visits in time order.
-    pub fn visits(&self) -> Vec<autodispatch_model::Visit> {
+    pub fn visits(&self, inst: &Instance, t: usize) -> Vec<autodispatch_model::Visit> {
         self.stops
             .iter()
-            .zip(&self.starts)
+            .zip(&self.kept_starts(inst, t))
             .map(|(st, &s)| autodispatch_model::Visit {
                 job: st.job,
                 start: s,

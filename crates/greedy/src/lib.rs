@@ -57,16 +57,16 @@ impl Solver for Greedy {
                 best = base;
             }
             if o2.cut {
-                return Ok(finish(&best, true, &outcome));
+                return Ok(finish(inst, &best, true, &outcome));
             }
         }
-        Ok(finish(&best, outcome.cut, &outcome))
+        Ok(finish(inst, &best, outcome.cut, &outcome))
     }
 }
 
-fn finish(sol: &Sol, cut: bool, outcome: &search::Outcome) -> Solution {
+fn finish(inst: &Instance, sol: &Sol, cut: bool, outcome: &search::Outcome) -> Solution {
     Solution {
-        schedule: sol.schedule(),
+        schedule: sol.schedule(inst),
         status: if cut {
             SolverStatus::TimeLimit
         } else {
@@ -91,5 +91,5 @@ fn finish(sol: &Sol, cut: bool, outcome: &search::Outcome) -> Solution {
 /// local search): the yardstick greedy must never fall below.
 #[must_use]
 pub fn baseline(inst: &Instance) -> Schedule {
-    construct::baseline(&Ctx::new(inst)).schedule()
+    construct::baseline(&Ctx::new(inst)).schedule(inst)
 }

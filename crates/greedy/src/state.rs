@@ -141,7 +141,23 @@ pub fn best_insert(
             buf.push((delta, p));
         }
     }
-    buf.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+    // on equal deltas prefer the place that keeps the job's current start
+    // in time order, so that start can be kept (action `kept`)
+    let home_rank = |p: usize| -> u8 {
+        match job.assignment {
+            Some((at, s0)) if at == t => {
+                let after_prev = p == 0 || r.starts[p - 1] <= s0;
+                let before_next = p == r.len() || r.starts[p] >= s0;
+                u8::from(!(after_prev && before_next))
+            }
+            _ => 0,
+        }
+    };
+    buf.sort_by(|x, y| {
+        y.0.total_cmp(&x.0)
+            .then(home_rank(x.1).cmp(&home_rank(y.1)))
+            .then(x.1.cmp(&y.1))
+    });
     let stop = [RouteStop::movable(j)];
     buf.iter()
         .find(|&&(_, p)| r.eval(inst, t, p, &stop, p).is_some())
@@ -250,9 +266,14 @@ impl Sol {
         obj
     }
 
-    pub fn schedule(&self) -> Schedule {
+    pub fn schedule(&self, inst: &Instance) -> Schedule {
         Schedule {
-            routes: self.routes.iter().map(Route::visits).collect(),
+            routes: self
+                .routes
+                .iter()
+                .enumerate()
+                .map(|(t, r)| r.visits(inst, t))
+                .collect(),
         }
     }
 }

@@ -29,6 +29,8 @@ fn greedy_plans_are_sound_and_not_below_baseline_on_200_days() {
         }
         // nothing lost: every job once in routes, unassigned or excluded
         let plan = plan_of(&inst, &sol.schedule);
+        assert_checker_clean(&p, &plan, &what);
+        assert_checker_clean(&p, &plan_of(&inst, &base), &format!("{what} baseline"));
         let listed = plan.routes.iter().map(|r| r.stops.len()).sum::<usize>()
             + plan.unassigned.len()
             + plan.excluded.len();

@@ -110,6 +110,17 @@ pub fn assert_sound(inst: &Instance, s: &Schedule, what: &str) {
     }
 }
 
+/// The model's checker finds nothing wrong with the plan.
+pub fn assert_checker_clean(problem: &Problem, plan: &Plan, what: &str) {
+    let report = autodispatch_model::check::check_plan(problem, plan);
+    let all: Vec<String> = report.violations.iter().map(ToString::to_string).collect();
+    assert!(
+        report.is_valid(),
+        "{what}: checker finds\n{}",
+        all.join("\n")
+    );
+}
+
 /// Writes the problem and the plan and runs the independent Python checker.
 pub fn validate_py(dir: &Path, name: &str, problem: &Problem, plan: &Plan) {
     let pp = dir.join(format!("{name}-problem.json"));
