@@ -268,9 +268,9 @@ impl Route {
             drive: 0.0,
         };
         let mut starts = Vec::with_capacity(n);
-        for k in 0..n {
+        for (k, &pin) in pins.iter().enumerate() {
             let mut st = self.stops[k];
-            if let Some(pin) = pins[k] {
+            if let Some(pin) = pin {
                 // the pinned start is usable when it is the earliest start
                 // from there on and no earlier than the stop can be reached
                 let leg = inst.drive(run.loc, inst.jobs[st.job].loc);
