@@ -22,7 +22,7 @@ fn main() {
     let (o, s) = brute_force(&inst).unwrap();
     println!("brute {o} {:?}", s);
     for t in 0..inst.techs.len() {
-        let td = autodispatch_milp::pricing::TechData::new(&inst, t, 256);
+        let td = autodispatch_milp::pricing::TechData::new(&inst, t, 256, 16);
         println!(
             "tech {t} managed {} cands {:?} lab {:?} fixed {:?}",
             inst.techs[t].managed, td.cands, td.lab, td.fixed
@@ -30,6 +30,8 @@ fn main() {
         let pi = vec![0.0; inst.jobs.len()];
         let lim = autodispatch_milp::pricing::PriceLimits {
             max_labels: 100000,
+            bucket_cap: usize::MAX,
+            skip_nonpositive: false,
             max_columns: 50,
             deadline: std::time::Instant::now() + Duration::from_secs(5),
         };

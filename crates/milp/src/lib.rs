@@ -23,6 +23,7 @@ pub mod warm;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
+use autodispatch_greedy::Greedy;
 use autodispatch_model::build::objective;
 use autodispatch_model::solver::Solution;
 use autodispatch_model::{Instance, Schedule, SolveError, SolveOptions, Solver, SolverStatus};
@@ -40,6 +41,11 @@ pub struct Milp {
     pub max_label_jobs: usize,
     /// Most new columns per technician per pricing round.
     pub columns_per_round: usize,
+    /// ng-neighbourhood size of the pricing relaxation (elementary when at
+    /// least the technician's number of jobs).
+    pub ng_size: usize,
+    /// Live labels per bucket in heuristic pricing rounds.
+    pub heuristic_bucket_cap: usize,
     /// Run microlp on the integer master (else only our packing heuristic).
     pub use_microlp: bool,
     /// Warm-start from the greedy planner's routes.
@@ -54,6 +60,8 @@ impl Default for Milp {
             max_labels: 200_000,
             max_label_jobs: pricing::MAX_LABEL_JOBS,
             columns_per_round: 15,
+            ng_size: 16,
+            heuristic_bucket_cap: 6,
             use_microlp: true,
             use_greedy: true,
             fail: false,
@@ -119,11 +127,12 @@ impl Milp {
         let t0 = Instant::now();
         let limit = opts.time_limit.as_secs_f64();
         let at = |f: f64| t0 + Duration::from_secs_f64((limit * f).max(0.0));
+        let heur_end = at(0.25);
         let cg_end = at(0.6);
         let ip_end = at(0.9);
         let n_techs = inst.techs.len();
         let techs: Vec<TechData> = (0..n_techs)
-            .map(|t| TechData::new(inst, t, self.max_label_jobs))
+            .map(|t| TechData::new(inst, t, self.max_label_jobs, self.ng_size))
             .collect();
         let mut rows: Vec<usize> = techs
             .iter()
@@ -196,6 +205,7 @@ impl Milp {
         let mut converged = false;
         let mut lp_value = None;
         let mut last_x: Vec<f64> = Vec::new();
+        let mut heuristic = true;
         loop {
             if Instant::now() >= cg_end {
                 break;
@@ -214,6 +224,12 @@ impl Milp {
             lp_value = Some(lp.value);
             last_x.clone_from(&lp.x);
             let lim = PriceLimits {
+                bucket_cap: if heuristic {
+                    self.heuristic_bucket_cap
+                } else {
+                    usize::MAX
+                },
+                skip_nonpositive: heuristic,
                 max_labels: self.max_labels,
                 max_columns: self.columns_per_round,
                 deadline: cg_end,
@@ -243,6 +259,12 @@ impl Milp {
                 }
             }
             bound = bound.min(lag);
+            if heuristic {
+                if added == 0 || Instant::now() >= heur_end {
+                    heuristic = false;
+                }
+                continue;
+            }
             if added == 0 || bound - lp.value <= 1e-9 * lp.value.abs().max(1.0) {
                 converged = all_exact;
                 break;
@@ -335,6 +357,79 @@ impl Solver for Milp {
     }
 
     fn solve(&self, inst: &Instance, opts: &SolveOptions) -> Result<Solution, SolveError> {
-        self.run(inst, opts, None).map(|o| o.solution)
+        if self.fail || !self.use_greedy {
+            return self.run(inst, opts, None).map(|o| o.solution);
+        }
+        let (warm, rest) = greedy_start(inst, opts);
+        self.run(inst, &rest, warm.as_ref().map(|w| &w.schedule))
+            .map(|o| o.solution)
+    }
+}
+
+/// Share of the time limit the greedy warm start may use.
+const GREEDY_SHARE: f64 = 0.2;
+
+/// Runs the greedy planner on a share of the time limit; returns its
+/// solution (when it has one) and the options for what is left.
+fn greedy_start(inst: &Instance, opts: &SolveOptions) -> (Option<Solution>, SolveOptions) {
+    let t0 = Instant::now();
+    let g_opts = SolveOptions {
+        time_limit: opts.time_limit.mul_f64(GREEDY_SHARE),
+        ..opts.clone()
+    };
+    let warm = Greedy.solve(inst, &g_opts).ok();
+    let rest = SolveOptions {
+        time_limit: opts.time_limit.saturating_sub(t0.elapsed()),
+        ..opts.clone()
+    };
+    (warm, rest)
+}
+
+/// MILP first, the greedy plan when the MILP fails or finds nothing better
+/// in time (`--solver auto`).
+#[derive(Debug, Clone, Default)]
+pub struct Auto {
+    pub milp: Milp,
+}
+
+impl Auto {
+    /// An `auto` whose MILP always fails, to test the fallback.
+    #[must_use]
+    pub fn with_failing_milp() -> Self {
+        Self {
+            milp: Milp::failing(),
+        }
+    }
+}
+
+impl Solver for Auto {
+    fn name(&self) -> &str {
+        "auto"
+    }
+
+    fn solve(&self, inst: &Instance, opts: &SolveOptions) -> Result<Solution, SolveError> {
+        let (warm, rest) = greedy_start(inst, opts);
+        let Some(greedy) = warm else {
+            // nothing to fall back on: the MILP alone
+            return self.milp.run(inst, &rest, None).map(|o| o.solution);
+        };
+        let greedy_obj = objective(inst, &greedy.schedule);
+        let fallback = |why: String, bound: Option<f64>| Solution {
+            schedule: greedy.schedule.clone(),
+            status: SolverStatus::Fallback,
+            bound: bound.filter(|b| *b >= greedy_obj - 1e-6),
+            note: Some(why),
+        };
+        match self.milp.run(inst, &rest, Some(&greedy.schedule)) {
+            Err(e) => Ok(fallback(format!("{e}; the greedy plan is used"), None)),
+            Ok(o) if o.objective < greedy_obj - 1e-6 * greedy_obj.abs().max(1.0) => Ok(fallback(
+                format!(
+                    "the MILP found nothing better in time ({:.2} < greedy {:.2}); the greedy plan is used",
+                    o.objective, greedy_obj
+                ),
+                o.solution.bound,
+            )),
+            Ok(o) => Ok(o.solution),
+        }
     }
 }

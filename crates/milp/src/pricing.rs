@@ -40,6 +40,9 @@ pub struct TechData {
     min_in: Vec<f64>,
     /// Earliest shift start to latest shift end.
     span: f64,
+    /// ng-neighbourhood of each labelling job (local bits, itself included):
+    /// the jobs a partial route remembers having visited near it.
+    ng: Vec<[u64; WORDS]>,
 }
 
 impl TechData {
@@ -47,7 +50,7 @@ impl TechData {
     /// fit its day around the fixed stops on their own. `max_lab` caps the
     /// labelling's jobs (the most valuable first).
     #[must_use]
-    pub fn new(inst: &Instance, t: usize, max_lab: usize) -> Self {
+    pub fn new(inst: &Instance, t: usize, max_lab: usize, ng_size: usize) -> Self {
         let fixed = fixed_route(inst, t);
         let tech = &inst.techs[t];
         let mut cands: Vec<(usize, f64)> = Vec::new();
@@ -111,7 +114,27 @@ impl TechData {
             (Some(first), Some(last)) => (last - first.0).max(0.0),
             _ => 0.0,
         };
+        let ng = lab
+            .iter()
+            .map(|&a| {
+                let mut near: Vec<(f64, usize)> = lab
+                    .iter()
+                    .enumerate()
+                    .map(|(c, &b)| {
+                        let (la, lb) = (inst.jobs[a].loc, inst.jobs[b].loc);
+                        (inst.drive(la, lb).min(inst.drive(lb, la)), c)
+                    })
+                    .collect();
+                near.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+                let mut bits = [0u64; WORDS];
+                for &(_, c) in near.iter().take(ng_size.max(1)) {
+                    bits[c / 64] |= 1 << (c % 64);
+                }
+                bits
+            })
+            .collect();
         Self {
+            ng,
             t,
             must_route: !fixed.is_empty(),
             fixed,
@@ -169,10 +192,15 @@ impl TechData {
     }
 }
 
-/// Pricing limits.
+/// Pricing limits and shortcuts. Any shortcut (bucket cap, skipping jobs
+/// of no reduced profit) makes the result heuristic: columns, no proof.
 #[derive(Debug, Clone, Copy)]
 pub struct PriceLimits {
     pub max_labels: usize,
+    /// Most live labels per (node, next fixed stop); `usize::MAX` for none.
+    pub bucket_cap: usize,
+    /// Leave out jobs whose reduced profit is not positive.
+    pub skip_nonpositive: bool,
     pub max_columns: usize,
     pub deadline: Instant,
 }
@@ -344,6 +372,21 @@ pub fn price(
                     keep.push(o);
                 }
             }
+            if keep.len() >= lim.bucket_cap {
+                // full: the new label replaces the worst, or is dropped
+                let (w, worst) = keep
+                    .iter()
+                    .enumerate()
+                    .min_by(|a, b| arena[*a.1 as usize].rp.total_cmp(&arena[*b.1 as usize].rp))
+                    .map(|(w, &o)| (w, o))
+                    .expect("a full bucket");
+                if arena[worst as usize].rp >= nl.rp {
+                    buckets[b] = keep;
+                    return;
+                }
+                arena[worst as usize].alive = false;
+                keep.swap_remove(w);
+            }
             keep.push(id);
             buckets[b] = keep;
             heap.push(Key(nl.busy, id));
@@ -377,6 +420,9 @@ pub fn price(
             if l.visited[c / 64] >> (c % 64) & 1 == 1 {
                 continue;
             }
+            if lim.skip_nonpositive && red[c] <= 0.0 {
+                continue;
+            }
             let j = td.lab[c];
             let job = &inst.jobs[j];
             let leg = inst.drive(l.loc, job.loc);
@@ -397,6 +443,9 @@ pub fn price(
                 }
             }
             let mut visited = l.visited;
+            for (v, m) in visited.iter_mut().zip(&td.ng[c]) {
+                *v &= m;
+            }
             visited[c / 64] |= 1 << (c % 64);
             let nl = Label {
                 node: (1 + c) as u32,
@@ -413,7 +462,7 @@ pub fn price(
             push(&mut arena, &mut heap, nl);
         }
     }
-    if td.lab.len() < td.cands.len() {
+    if td.lab.len() < td.cands.len() || lim.bucket_cap != usize::MAX || lim.skip_nonpositive {
         exact = false;
     }
     found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));

@@ -1,0 +1,42 @@
+//! Benchmarks the MILP against greedy on generated days:
+//! `cargo run --release -p autodispatch-milp --example bench -- JOBS TECHS SECONDS [SEEDS]`.
+
+use std::time::{Duration, Instant};
+
+use autodispatch_greedy::Greedy;
+use autodispatch_milp::Milp;
+use autodispatch_model::build::objective;
+use autodispatch_model::{Instance, SolveOptions, Solver};
+use autodispatch_testkit::bench_day;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let arg = |i: usize, d: u64| args.get(i).and_then(|a| a.parse().ok()).unwrap_or(d);
+    let (jobs, techs, secs, seeds) = (arg(0, 30), arg(1, 6), arg(2, 10), arg(3, 3));
+    println!(
+        "day        greedy      milp        bound       gap%   vs-greedy%  secs  status   note"
+    );
+    for seed in 0..seeds {
+        let p = bench_day(seed, jobs as usize, techs as usize);
+        let inst = Instance::new(&p);
+        let opts = SolveOptions {
+            time_limit: Duration::from_secs(secs),
+            seed,
+            threads: 1,
+        };
+        let g = Greedy.solve(&inst, &opts).expect("greedy");
+        let g_obj = objective(&inst, &g.schedule);
+        let t0 = Instant::now();
+        let m = Milp::default().solve(&inst, &opts).expect("milp");
+        let el = t0.elapsed().as_secs_f64();
+        let obj = objective(&inst, &m.schedule);
+        let b = m.bound.unwrap_or(f64::NAN);
+        println!(
+            "{seed:>2} {jobs}/{techs}  {g_obj:>10.1}  {obj:>10.1}  {b:>10.1}  {:>5.2}  {:>+9.2}  {el:>5.2}  {:<8} {}",
+            100.0 * (b - obj) / b.abs().max(1.0),
+            100.0 * (obj - g_obj) / g_obj.abs().max(1.0),
+            m.status.as_str(),
+            m.note.unwrap_or_default()
+        );
+    }
+}
