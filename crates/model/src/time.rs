@@ -21,6 +21,11 @@ fn epoch() -> NaiveDateTime {
 /// A sentence saying what is wrong with the text.
 pub fn parse_time(text: &str) -> Result<f64, String> {
     let bad = || format!("not a date-time YYYY-MM-DDTHH:MM[:SS[.fff]]: {text:?}");
+    // byte positions below slice the text: a multi-byte character would
+    // put a slice boundary inside it (a panic), and none belongs in a time
+    if !text.is_ascii() {
+        return Err(bad());
+    }
     let b = text.as_bytes();
     if b.len() < 16 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' {
         return Err(bad());
@@ -130,6 +135,8 @@ mod tests {
             "2026-11-26T08:00Z",
             "2026-11-26T08:00:00.",
             "NaN",
+            "2026-11-26T08:0\u{e9}",
+            "2026-11-26T08:00:0\u{e9}",
         ] {
             assert!(parse_time(text).is_err(), "{text} accepted");
         }

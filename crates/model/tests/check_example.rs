@@ -55,6 +55,8 @@ fn wrong_types_name_their_json_path() {
     plan["routes"][1]["drive_minutes"] = json!("far");
     plan["metrics"]["assigned"] = json!(2.5);
     plan["solver"]["status"] = json!("great");
+    // a multi-byte character where a digit belongs (once a panic)
+    plan["routes"][0]["stops"][0]["end"] = json!("2026-11-26T09:3\u{e9}");
     let rep = check(&p, &plan);
     let schema: Vec<&str> = rep
         .violations
@@ -67,6 +69,7 @@ fn wrong_types_name_their_json_path() {
         "routes[1].drive_minutes:",
         "metrics.assigned:",
         "solver.status:",
+        "routes[0].stops[0].end:",
     ] {
         assert!(
             schema.iter().any(|d| d.starts_with(path)),
