@@ -256,3 +256,72 @@ fn ip_inner(
         Err(e) => Err(e.to_string()),
     }
 }
+
+/// LP diving: solve the LP over the free columns, fix every column at
+/// (nearly) one, or else the largest, drop the columns it conflicts with,
+/// and repeat until nothing is left or `deadline`. A feasible selection.
+#[must_use]
+pub fn dive(
+    shape: &Shape,
+    cols: &[Column],
+    baselines: &[Option<usize>],
+    deadline: std::time::Instant,
+) -> Vec<usize> {
+    let mut job_used = vec![false; shape.n_jobs];
+    let mut tech_used = vec![false; shape.n_techs];
+    let mut pick: Vec<usize> = Vec::new();
+    let mut last_order: Vec<usize> = Vec::new();
+    loop {
+        let free: Vec<usize> = (0..cols.len())
+            .filter(|&k| {
+                let c = &cols[k];
+                !tech_used[c.tech] && c.jobs.iter().all(|&j| !job_used[j])
+            })
+            .collect();
+        if free.is_empty() || std::time::Instant::now() >= deadline {
+            break;
+        }
+        let sub: Vec<Column> = free.iter().map(|&k| cols[k].clone()).collect();
+        let left = deadline
+            .saturating_duration_since(std::time::Instant::now())
+            .as_secs_f64();
+        let Ok(lp) = solve_lp(shape, &sub, left) else {
+            break;
+        };
+        let mut order: Vec<usize> = (0..sub.len()).collect();
+        order.sort_by(|&a, &b| lp.x[b].total_cmp(&lp.x[a]).then(a.cmp(&b)));
+        last_order = order.iter().map(|&i| free[i]).collect();
+        let mut fixed_any = false;
+        for (rank, &i) in order.iter().enumerate() {
+            if lp.x[i] < 0.99 && rank > 0 {
+                break;
+            }
+            if lp.x[i] < 1e-6 {
+                break;
+            }
+            let c = &cols[free[i]];
+            if tech_used[c.tech] || c.jobs.iter().any(|&j| job_used[j]) {
+                continue;
+            }
+            tech_used[c.tech] = true;
+            for &j in &c.jobs {
+                job_used[j] = true;
+            }
+            pick.push(free[i]);
+            fixed_any = true;
+        }
+        if !fixed_any {
+            break;
+        }
+    }
+    // out of time or LP: finish by the last LP's order, then by value
+    let mut by_value: Vec<usize> = (0..cols.len()).collect();
+    by_value.sort_by(|&a, &b| cols[b].value.total_cmp(&cols[a].value).then(a.cmp(&b)));
+    let order: Vec<usize> = pick
+        .iter()
+        .chain(&last_order)
+        .chain(&by_value)
+        .copied()
+        .collect();
+    pack(shape, cols, &order, baselines)
+}

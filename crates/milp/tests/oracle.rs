@@ -1,36 +1,63 @@
-//! The route-based optimum against brute force on random tiny days.
+//! The route-based optimum against brute force on random tiny days, with
+//! every plan checker-clean and the bound never below the objective.
 
 use std::time::Duration;
 
 use autodispatch_milp::oracle::brute_force;
-use autodispatch_milp::Milp;
-use autodispatch_model::{Instance, SolveOptions, SolverStatus};
+use autodispatch_milp::{Auto, Milp};
+use autodispatch_model::check::check;
+use autodispatch_model::solver::Solution;
+use autodispatch_model::{
+    build_plan, Instance, Problem, SolveOptions, Solver, SolverInfo, SolverStatus,
+};
 use autodispatch_testkit::random_day;
+
+fn opts(secs: u64) -> SolveOptions {
+    SolveOptions {
+        time_limit: Duration::from_secs(secs),
+        ..SolveOptions::default()
+    }
+}
+
+fn assert_clean(p: &Problem, inst: &Instance, sol: &Solution, what: &str) {
+    let plan = build_plan(
+        inst,
+        &sol.schedule,
+        SolverInfo {
+            name: "milp".into(),
+            status: sol.status,
+            seconds: 0.0,
+            bound: sol.bound,
+            note: sol.note.clone(),
+        },
+    );
+    let report = check(p, &plan.to_value());
+    assert!(
+        report.violations.is_empty(),
+        "{what}: {:?}",
+        report.violations
+    );
+}
 
 #[test]
 fn route_based_optimum_equals_brute_force_on_tiny_days() {
-    let opts = SolveOptions {
-        time_limit: Duration::from_secs(5),
-        ..SolveOptions::default()
-    };
     let mut compared = 0;
-    for seed in 0..120u64 {
+    for seed in 0..130u64 {
         let jobs = 4 + (seed % 5) as usize;
         let techs = 1 + (seed % 3) as usize;
         let p = random_day(seed, jobs, techs);
         let inst = Instance::new(&p);
         let out = Milp::default()
-            .run(&inst, &opts, None)
+            .run(&inst, &opts(5), None)
             .expect("milp solves");
+        assert_clean(&p, &inst, &out.solution, &format!("seed {seed}"));
         let bound = out.solution.bound.expect("a bound");
         assert!(
             bound >= out.objective - 1e-6,
             "seed {seed}: bound {bound} < objective {}",
             out.objective
         );
-        let Some((opt, _)) = brute_force(&inst) else {
-            continue;
-        };
+        let (opt, _) = brute_force(&inst).expect("a tiny day");
         assert!(
             out.objective <= opt + 1e-6,
             "seed {seed}: objective {} above brute force {opt}",
@@ -50,4 +77,54 @@ fn route_based_optimum_equals_brute_force_on_tiny_days() {
         }
     }
     assert!(compared >= 100, "only {compared} days proven optimal");
+}
+
+#[test]
+fn milp_plans_are_clean_and_bounded_on_small_days() {
+    for seed in 0..12u64 {
+        let p = random_day(
+            1000 + seed,
+            15 + (seed % 3) as usize * 5,
+            2 + (seed % 4) as usize,
+        );
+        let inst = Instance::new(&p);
+        let sol = Milp::default().solve(&inst, &opts(2)).expect("milp solves");
+        assert_clean(&p, &inst, &sol, &format!("seed {seed}"));
+        let obj = autodispatch_model::build::objective(&inst, &sol.schedule);
+        assert!(sol.bound.expect("a bound") >= obj - 1e-6);
+    }
+}
+
+#[test]
+fn auto_falls_back_to_greedy_when_the_milp_fails() {
+    let p = random_day(7, 12, 3);
+    let inst = Instance::new(&p);
+    let sol = Auto::with_failing_milp()
+        .solve(&inst, &opts(2))
+        .expect("auto always plans");
+    assert_eq!(sol.status, SolverStatus::Fallback);
+    assert!(
+        sol.note.as_deref().is_some_and(|n| n.contains("greedy")),
+        "{:?}",
+        sol.note
+    );
+    assert_clean(&p, &inst, &sol, "fallback");
+    let greedy = autodispatch_greedy::Greedy
+        .solve(&inst, &opts(1))
+        .expect("greedy");
+    assert_eq!(
+        autodispatch_model::build::objective(&inst, &sol.schedule),
+        autodispatch_model::build::objective(&inst, &greedy.schedule)
+    );
+    assert!(Milp::failing().solve(&inst, &opts(1)).is_err());
+}
+
+#[test]
+fn auto_keeps_the_milp_plan_when_it_is_at_least_as_good() {
+    let p = random_day(11, 10, 2);
+    let inst = Instance::new(&p);
+    let sol = Auto::default().solve(&inst, &opts(3)).expect("auto plans");
+    assert_ne!(sol.status, SolverStatus::Fallback, "{:?}", sol.note);
+    assert!(sol.bound.is_some());
+    assert_clean(&p, &inst, &sol, "auto");
 }
