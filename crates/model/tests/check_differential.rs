@@ -42,8 +42,8 @@ fn plan_schedule(inst: &Instance, seed: u64) -> Schedule {
     let mut routes: Vec<Vec<RouteStop>> = (0..m).map(|t| fixed_route(inst, t)).collect();
     // move some technician-specific jobs (their own technician only), while
     // the routes hold only fixed stops; put back the ones that do not fit
-    for t in 0..m {
-        let ts: Vec<usize> = routes[t]
+    for (t, route) in routes.iter_mut().enumerate() {
+        let ts: Vec<usize> = route
             .iter()
             .map(|s| s.job)
             .filter(|&j| inst.jobs[j].class == JobClass::TechSpecific)
@@ -52,11 +52,11 @@ fn plan_schedule(inst: &Instance, seed: u64) -> Schedule {
             if !rng.gen_bool(0.5) {
                 continue;
             }
-            let at = routes[t].iter().position(|s| s.job == j).unwrap();
-            let keep = routes[t].remove(at);
-            match best_insertion(inst, t, &routes[t], j) {
-                Ok(ins) => routes[t].insert(ins.position, RouteStop::movable(j)),
-                Err(_) => routes[t].insert(at, keep),
+            let at = route.iter().position(|s| s.job == j).unwrap();
+            let keep = route.remove(at);
+            match best_insertion(inst, t, route, j) {
+                Ok(ins) => route.insert(ins.position, RouteStop::movable(j)),
+                Err(_) => route.insert(at, keep),
             }
         }
     }
