@@ -1,9 +1,10 @@
 //! Construction: the plain cheapest-insertion baseline, the warm start from
 //! current assignments, and priority-ordered regret insertion.
 
-use autodispatch_model::JobClass;
+use autodispatch_model::{Instance, JobClass};
 
-use crate::state::{best_insert, Ctx, Scratch, Sol, EPS};
+use crate::eval::Route;
+use crate::state::{best_insert, fits_at, position_delta, Ctx, Scratch, Sol, EPS};
 
 /// The best insertion of `j` over its candidate technicians with a delta
 /// above `min`: (technician, position, delta); ties go to the lower index.
@@ -71,58 +72,87 @@ pub fn warm_start(ctx: &Ctx, sol: &mut Sol, scratch: &mut Scratch) {
     }
 }
 
-/// Per job: the best insertion per candidate technician, and the best two.
-struct Cache {
-    ins: Vec<Vec<Option<(usize, f64)>>>,
-    active: Vec<bool>,
-}
+/// The best two cached insertions of a job: (best delta, its candidate
+/// index, second best delta or 0 — leaving the job out).
+type Top2 = Option<(f64, usize, f64)>;
 
-impl Cache {
-    /// (best delta, its candidate index, second best delta or 0).
-    fn top2(&self, j: usize) -> Option<(f64, usize, f64)> {
-        let mut best: Option<(f64, usize)> = None;
-        let mut second = 0.0f64;
-        for (k, e) in self.ins[j].iter().enumerate() {
-            if let Some((_, d)) = *e {
-                match best {
-                    Some((b, _)) if d <= b => second = second.max(d),
-                    Some((b, _)) => {
-                        second = second.max(b);
-                        best = Some((d, k));
-                    }
-                    None => best = Some((d, k)),
+fn top2(ins: &[Option<(usize, f64)>]) -> Top2 {
+    let mut best: Option<(f64, usize)> = None;
+    let mut second = 0.0f64;
+    for (k, e) in ins.iter().enumerate() {
+        if let Some((_, d)) = *e {
+            match best {
+                Some((b, _)) if d <= b => second = second.max(d),
+                Some((b, _)) => {
+                    second = second.max(b);
+                    best = Some((d, k));
                 }
+                None => best = Some((d, k)),
             }
         }
-        best.map(|(b, k)| (b, k, second))
     }
+    best.map(|(b, k)| (b, k, second))
+}
+
+/// Job `j`'s best insertion into route `r` of `t` right after job `x` went
+/// in at position `p`, from its best insertion before (`old`). Only the
+/// two positions next to `x` are new; every other position keeps its delta
+/// and can only have lost feasibility (a stop more never makes a route
+/// looser), so the old best still wins where it still fits, and a full
+/// search is needed only when it no longer does.
+fn after_insert(
+    inst: &Instance,
+    t: usize,
+    r: &Route,
+    j: usize,
+    p: usize,
+    old: Option<(usize, f64)>,
+    scratch: &mut Scratch,
+) -> Option<(usize, f64)> {
+    let mut best: Option<(usize, f64)> = None;
+    if let Some((q, _)) = old {
+        if q == p {
+            return best_insert(inst, t, r, j, EPS, scratch);
+        }
+        let q = if q > p { q + 1 } else { q };
+        match position_delta(inst, t, r, j, q) {
+            Some(d) if d > EPS && fits_at(inst, t, r, j, q) => best = Some((q, d)),
+            _ => return best_insert(inst, t, r, j, EPS, scratch),
+        }
+    }
+    for q in [p, p + 1] {
+        if let Some(d) = position_delta(inst, t, r, j, q) {
+            if d > best.map_or(EPS, |b| b.1) && fits_at(inst, t, r, j, q) {
+                best = Some((q, d));
+            }
+        }
+    }
+    best
 }
 
 /// Regret insertion of every unrouted managed job: repeatedly the job with
-/// the highest priority — its best delta plus its regret (best less the
-/// second-best technician, or less leaving it out) — goes to its best
-/// place; only the changed technician's cached insertions are recomputed.
-/// Jobs worth nothing (delta ≈ 0) go last, where they still fit.
-pub fn regret(ctx: &Ctx, sol: &mut Sol, scratch: &mut Scratch) {
+/// the highest priority — its best delta plus `weight` × its regret (best
+/// less the second-best technician, or less leaving it out) — goes to its
+/// best place; only the changed technician's cached insertions are
+/// updated. Jobs worth nothing (delta ≈ 0) go last, where they still fit.
+pub fn regret(ctx: &Ctx, sol: &mut Sol, weight: f64, scratch: &mut Scratch) {
     let inst = ctx.inst;
     let n = inst.jobs.len();
-    let mut cache = Cache {
-        ins: vec![Vec::new(); n],
-        active: vec![false; n],
-    };
-    let mut tops: Vec<Option<(f64, usize, f64)>> = vec![None; n];
+    let mut ins: Vec<Vec<Option<(usize, f64)>>> = vec![Vec::new(); n];
+    let mut active = vec![false; n];
+    let mut tops: Vec<Top2> = vec![None; n];
     let mut live: Vec<usize> = Vec::new();
     for &j in &ctx.managed {
         if sol.tech_of[j].is_some() || ctx.cands[j].is_empty() {
             continue;
         }
-        cache.ins[j] = ctx.cands[j]
+        ins[j] = ctx.cands[j]
             .iter()
             .map(|&t| best_insert(inst, t, &sol.routes[t], j, EPS, scratch))
             .collect();
-        tops[j] = cache.top2(j);
+        tops[j] = top2(&ins[j]);
         if tops[j].is_some() {
-            cache.active[j] = true;
+            active[j] = true;
             live.push(j);
         }
     }
@@ -130,7 +160,7 @@ pub fn regret(ctx: &Ctx, sol: &mut Sol, scratch: &mut Scratch) {
         let mut pick: Option<(f64, usize)> = None;
         for &j in &live {
             if let Some((b, _, s)) = tops[j] {
-                let score = b + (b - s);
+                let score = b + weight * (b - s);
                 if pick.map_or(true, |(ps, pj)| score > ps || (score == ps && j < pj)) {
                     pick = Some((score, j));
                 }
@@ -139,30 +169,40 @@ pub fn regret(ctx: &Ctx, sol: &mut Sol, scratch: &mut Scratch) {
         let Some((_, j)) = pick else { break };
         let (_, k, _) = tops[j].expect("picked jobs have an insertion");
         let t = ctx.cands[j][k];
-        let (p, _) = cache.ins[j][k].expect("best entry exists");
-        cache.active[j] = false;
-        live.retain(|&x| x != j);
+        let (p, _) = ins[j][k].expect("best entry exists");
+        active[j] = false;
         if !sol.insert(inst, t, p, j) {
-            // cannot happen when eval agrees with the full timing; stay safe
-            cache.ins[j][k] = None;
-            tops[j] = cache.top2(j);
-            if tops[j].is_some() {
-                cache.active[j] = true;
-                live.push(j);
-            }
+            // only when the incremental timing disagreed; stay safe
+            ins[j][k] = None;
+            tops[j] = top2(&ins[j]);
+            active[j] = tops[j].is_some();
+            live.retain(|&x| active[x]);
             continue;
         }
+        let r = &sol.routes[t];
         for &(j2, k2) in &ctx.tech_jobs[t] {
-            if !cache.active[j2] {
+            if !active[j2] {
                 continue;
             }
-            cache.ins[j2][k2] = best_insert(inst, t, &sol.routes[t], j2, EPS, scratch);
-            tops[j2] = cache.top2(j2);
+            let old = ins[j2][k2];
+            let new = after_insert(inst, t, r, j2, p, old, scratch);
+            ins[j2][k2] = new;
+            let (od, nd) = (
+                old.map_or(f64::NEG_INFINITY, |e| e.1),
+                new.map_or(f64::NEG_INFINITY, |e| e.1),
+            );
+            let redo = match tops[j2] {
+                Some((_, bk, second)) => bk == k2 || od >= second || nd > second,
+                None => true,
+            };
+            if redo {
+                tops[j2] = top2(&ins[j2]);
+            }
             if tops[j2].is_none() {
-                cache.active[j2] = false;
+                active[j2] = false;
             }
         }
-        live.retain(|&x| cache.active[x]);
+        live.retain(|&x| active[x]);
     }
     insert_zero_value(ctx, sol, scratch);
 }

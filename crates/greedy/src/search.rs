@@ -13,7 +13,7 @@ use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use crate::construct::{best_over_techs, insert_zero_value};
+use crate::construct::insert_zero_value;
 use crate::eval::Route;
 use crate::state::{best_insert, Ctx, Scratch, Sol, EPS};
 
@@ -41,6 +41,9 @@ struct Search<'a, 'b> {
     tried_at: Vec<usize>,
     moves: usize,
     deadline: Instant,
+    targets: Vec<usize>,
+    /// Move counter when each unassigned job last failed a replace.
+    replace_at: Vec<usize>,
 }
 
 /// Total drive of route `r` with `stops[i..e]` replaced by `seg` (legs only,
@@ -104,29 +107,37 @@ impl Search<'_, '_> {
             .expect("tech_of agrees with the routes")
     }
 
-    /// Tries to insert every unrouted job, best first per job.
+    /// Tries to insert every unrouted job at its best place. A technician
+    /// whose route has not changed since the job last failed to go in is
+    /// not tried again.
     fn insert_unassigned(&mut self) -> bool {
+        let inst = self.inst;
         let mut any = false;
         for &j in &self.ctx.managed {
-            if self.sol.tech_of[j].is_some() || self.ctx.cands[j].is_empty() {
+            if self.sol.tech_of[j].is_some() {
                 continue;
             }
-            let stale = self.ctx.cands[j]
-                .iter()
-                .all(|&t| self.changed_at[t] <= self.tried_at[j]);
-            if stale && self.tried_at[j] > 0 {
-                continue;
-            }
-            if let Some((t, p, _)) = best_over_techs(self.ctx, self.sol, j, EPS, &mut self.scratch)
-            {
-                let mut stops = self.sol.routes[t].stops.clone();
-                stops.insert(p, RouteStop::movable(j));
-                if self.apply(t, stops) {
-                    any = true;
+            let since = self.tried_at[j];
+            let mut best: Option<(usize, usize, f64)> = None;
+            for &t in &self.ctx.cands[j] {
+                if since > 0 && self.changed_at[t] < since {
                     continue;
                 }
+                let floor = best.map_or(EPS, |b| b.2.max(EPS));
+                if let Some((p, d)) =
+                    best_insert(inst, t, &self.sol.routes[t], j, floor, &mut self.scratch)
+                {
+                    if best.map_or(true, |b| d > b.2 + 1e-12) {
+                        best = Some((t, p, d));
+                    }
+                }
             }
-            self.tried_at[j] = self.moves.max(1);
+            self.tried_at[j] = self.moves + 1;
+            if let Some((t, p, _)) = best {
+                let mut stops = self.sol.routes[t].stops.clone();
+                stops.insert(p, RouteStop::movable(j));
+                any |= self.apply(t, stops);
+            }
         }
         any
     }
@@ -153,8 +164,24 @@ impl Search<'_, '_> {
         }
         let need = EPS - rem;
         let mut best: Option<(usize, usize, f64)> = None;
-        for &u in &self.ctx.cands[j] {
-            if u == t {
+        // granular: only routes holding a neighbour of j, and empty routes
+        let mut targets = std::mem::take(&mut self.targets);
+        targets.clear();
+        targets.extend(
+            self.neighbours[j]
+                .iter()
+                .filter_map(|&x| self.sol.tech_of[x]),
+        );
+        targets.extend(
+            self.ctx.cands[j]
+                .iter()
+                .copied()
+                .filter(|&u| self.sol.routes[u].len() == 0),
+        );
+        targets.sort_unstable();
+        targets.dedup();
+        for &u in &targets {
+            if u == t || !inst.fit(j, u).is_yes() {
                 continue;
             }
             let floor = best.map_or(need, |b| b.2.max(need));
@@ -166,6 +193,7 @@ impl Search<'_, '_> {
                 }
             }
         }
+        self.targets = targets;
         // within its own route: time the route without j first
         let mut without = self.sol.routes[t].stops.clone();
         without.remove(p);
@@ -175,7 +203,6 @@ impl Search<'_, '_> {
                 if q != p && best.map_or(true, |b| d > b.2 + 1e-12) {
                     let mut stops = w.stops;
                     stops.insert(q, RouteStop::movable(j));
-                    let _ = d;
                     return self.apply(t, stops);
                 }
             }
@@ -326,8 +353,13 @@ impl Search<'_, '_> {
         let inst = self.inst;
         let (ws, we) = inst.jobs[j].window;
         let ws = ws.max(inst.now);
+        let since = self.replace_at[j];
+        self.replace_at[j] = self.moves + 1;
         for ci in 0..self.ctx.cands[j].len() {
             let t = self.ctx.cands[j][ci];
+            if since > 0 && self.changed_at[t] < since {
+                continue;
+            }
             let pj = inst.profit(j, t);
             for p in 0..self.sol.routes[t].len() {
                 let r = &self.sol.routes[t];
@@ -409,6 +441,8 @@ pub fn improve(ctx: &Ctx, sol: &mut Sol, seed: u64, deadline: Instant) -> Outcom
         tried_at: vec![0; n],
         moves: 0,
         deadline,
+        targets: Vec::new(),
+        replace_at: vec![0; n],
     };
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut order: Vec<usize> = ctx

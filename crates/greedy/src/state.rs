@@ -97,6 +97,43 @@ pub fn extra_drive(inst: &Instance, t: usize, r: &Route, p: usize, jl: usize) ->
     }
 }
 
+/// The objective delta of putting job `j` at position `p` of route `r`,
+/// or `None` when a quick look shows the position cannot work (the job's
+/// window closes before the previous stop ends, a fixed next stop comes too
+/// soon, the drive in is too long).
+#[inline]
+pub fn position_delta(inst: &Instance, t: usize, r: &Route, j: usize, p: usize) -> Option<f64> {
+    let job = &inst.jobs[j];
+    let jl = job.loc;
+    if p > 0 {
+        let k = p - 1;
+        if r.starts[k] + inst.jobs[r.stops[k].job].duration > job.window.1 {
+            return None;
+        }
+    }
+    if let Some(st) = r.stops.get(p) {
+        if let Some(f) = st.fixed {
+            if job.window.0.max(inst.now) + job.duration + inst.drive(jl, inst.jobs[st.job].loc) > f
+            {
+                return None;
+            }
+        }
+    }
+    if inst
+        .max_drive
+        .is_some_and(|m| inst.drive(r.loc_before(inst, t, p), jl) > m)
+    {
+        return None;
+    }
+    Some(inst.profit(j, t) - inst.drive_cost * extra_drive(inst, t, r, p, jl))
+}
+
+/// Is putting job `j` at position `p` of route `r` feasible?
+#[inline]
+pub fn fits_at(inst: &Instance, t: usize, r: &Route, j: usize, p: usize) -> bool {
+    r.eval(inst, t, p, &[RouteStop::movable(j)], p).is_some()
+}
+
 /// The best feasible position for job `j` in route `r` of technician `t`
 /// among those whose objective delta exceeds `min`: (position, delta).
 /// Deltas are exact before timing (only the legs around the new stop
@@ -110,35 +147,18 @@ pub fn best_insert(
     scratch: &mut Scratch,
 ) -> Option<(usize, f64)> {
     let job = &inst.jobs[j];
-    let profit = inst.profit(j, t);
-    let dc = inst.drive_cost;
-    let jl = job.loc;
-    let (ws, we) = job.window;
-    let ws = ws.max(inst.now);
+    let we = job.window.1;
     let buf = &mut scratch.pos;
     buf.clear();
     for p in 0..=r.len() {
-        if p > 0 {
-            let k = p - 1;
-            // starts never decrease along a route, so no later position works either
-            if r.starts[k] + inst.jobs[r.stops[k].job].duration > we {
-                break;
+        // starts never decrease along a route, so no later position works either
+        if p > 0 && r.starts[p - 1] + inst.jobs[r.stops[p - 1].job].duration > we {
+            break;
+        }
+        if let Some(delta) = position_delta(inst, t, r, j, p) {
+            if delta > min {
+                buf.push((delta, p));
             }
-        }
-        if let Some(st) = r.stops.get(p) {
-            if let Some(f) = st.fixed {
-                if ws + job.duration + inst.drive(jl, inst.jobs[st.job].loc) > f {
-                    continue;
-                }
-            }
-        }
-        let a = r.loc_before(inst, t, p);
-        if inst.max_drive.is_some_and(|m| inst.drive(a, jl) > m) {
-            continue;
-        }
-        let delta = profit - dc * extra_drive(inst, t, r, p, jl);
-        if delta > min {
-            buf.push((delta, p));
         }
     }
     // on equal deltas prefer the place that keeps the job's current start
@@ -158,9 +178,8 @@ pub fn best_insert(
             .then(home_rank(x.1).cmp(&home_rank(y.1)))
             .then(x.1.cmp(&y.1))
     });
-    let stop = [RouteStop::movable(j)];
     buf.iter()
-        .find(|&&(_, p)| r.eval(inst, t, p, &stop, p).is_some())
+        .find(|&&(_, p)| fits_at(inst, t, r, j, p))
         .map(|&(d, p)| (p, d))
 }
 
