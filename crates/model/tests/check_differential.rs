@@ -583,6 +583,24 @@ fn scratch() -> PathBuf {
     dir
 }
 
+/// Replaces the travel model by an asymmetric matrix (each direction of a
+/// pair scaled on its own), so a drive taken the wrong way round shows.
+fn asymmetric(problem: &mut Problem, rng: &mut ChaCha8Rng) {
+    let inst = Instance::new(problem);
+    let n = problem.technicians.len() + problem.jobs.len();
+    let minutes = (0..n)
+        .map(|a| {
+            (0..n)
+                .map(|b| {
+                    let f = if a == b { 0.0 } else { rng.gen_range(0.6..1.5) };
+                    (inst.drive(a, b) * f * 100.0).round() / 100.0
+                })
+                .collect()
+        })
+        .collect();
+    problem.travel = autodispatch_model::problem::Travel::Matrix { minutes };
+}
+
 struct Case {
     label: String,
     inst: Instance,
@@ -596,7 +614,10 @@ fn build_cases(seeds: std::ops::Range<u64>, mutants: usize) -> Vec<Case> {
         let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x00C0_FFEE);
         let jobs = rng.gen_range(6..60);
         let techs = rng.gen_range(1..8);
-        let problem: Problem = autodispatch_testkit::random_day(seed, jobs, techs);
+        let mut problem: Problem = autodispatch_testkit::random_day(seed, jobs, techs);
+        if rng.gen_bool(0.3) {
+            asymmetric(&mut problem, &mut rng);
+        }
         let inst = Instance::new(&problem);
         let sched = plan_schedule(&inst, seed);
         let plan = build_plan(&inst, &sched, info()).to_value();
