@@ -69,16 +69,14 @@ impl Solver for Greedy {
                 break;
             }
         }
-        let (mut sol, mut obj) = best.expect("at least one start ran");
+        let (mut sol, obj) = best.expect("at least one start ran");
         if total.cut {
             // never below the plain baseline, even when the clock cut the search
             let base = construct::baseline(&ctx);
-            let b = base.objective(inst);
-            if b > obj + state::EPS {
-                (sol, obj) = (base, b);
+            if base.objective(inst) > obj + state::EPS {
+                sol = base;
             }
         }
-        let _ = obj;
         Ok(finish(inst, &sol, &total))
     }
 }

@@ -87,3 +87,20 @@ fn larger_bench_day_is_sound() {
     assert_sound(&inst, &sol.schedule, "bench 300x40");
     assert!(objective(&inst, &sol.schedule) >= objective(&inst, &baseline(&inst)) - 1e-6);
 }
+
+#[test]
+fn time_limit_cuts_search_but_plan_stays_valid() {
+    let p = autodispatch_testkit::random_day(4242, 80, 10);
+    let inst = Instance::new(&p);
+    let mut o = opts(1, 1);
+    o.time_limit = std::time::Duration::ZERO;
+    let sol = Greedy.solve(&inst, &o).unwrap();
+    assert_eq!(sol.status, SolverStatus::TimeLimit);
+    assert!(sol.note.as_deref().unwrap_or("").contains("time limit"));
+    assert_sound(&inst, &sol.schedule, "cut");
+    assert_checker_clean(&p, &plan_of(&inst, &sol.schedule), "cut");
+    assert!(objective(&inst, &sol.schedule) >= objective(&inst, &baseline(&inst)) - 1e-6);
+    // with time, the search goes further
+    let full = solve(&inst, 1);
+    assert!(objective(&inst, &full.schedule) >= objective(&inst, &sol.schedule) - 1e-6);
+}
