@@ -62,7 +62,7 @@ pub fn brute_force(inst: &Instance) -> Option<(f64, Schedule)> {
                     continue;
                 }
                 let nv = v + col.value;
-                if g[mask | m2].as_ref().is_none_or(|x| nv > x.0 + 1e-9) {
+                if g[mask | m2].as_ref().map_or(true, |x| nv > x.0 + 1e-9) {
                     let mut p = picks.clone();
                     p.push(m2);
                     g[mask | m2] = Some((nv, p));
@@ -98,7 +98,10 @@ fn dfs(
             Ok(_) => {
                 if next_fixed == fixed.len() {
                     if let Some(c) = Column::new(inst, t, route.clone()) {
-                        if best[mask].as_ref().is_none_or(|b| c.value > b.value + 1e-9) {
+                        if best[mask]
+                            .as_ref()
+                            .map_or(true, |b| c.value > b.value + 1e-9)
+                        {
                             best[mask] = Some(c);
                         }
                     }

@@ -39,7 +39,7 @@ pub fn insertion(inst: &Instance, techs: &[TechData]) -> Vec<Vec<RouteStop>> {
         let mut best: Option<(usize, usize, f64)> = None;
         for &t in &takers[j] {
             if let Ok(ins) = best_insertion(inst, t, &routes[t], j) {
-                if ins.delta > 0.0 && best.is_none_or(|b| ins.delta > b.2 + 1e-9) {
+                if ins.delta > 0.0 && best.map_or(true, |b| ins.delta > b.2 + 1e-9) {
                     best = Some((t, ins.position, ins.delta));
                 }
             }
