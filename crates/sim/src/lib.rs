@@ -11,3 +11,6 @@ pub use scenario::{Scenario, ScenarioError};
 pub mod replay;
 
 pub use replay::{replay, AuditEntry, DayMetrics, DayOutcome, ReplayOptions, TechOutcome};
+pub mod experiment;
+
+pub use experiment::{Experiment, ExperimentError, Run};

@@ -539,34 +539,55 @@ impl Sim<'_> {
         if job.status != JobStatus::Scheduled || job.technicians_required != 1 {
             return;
         }
-        let start = job
-            .arrival_window
-            .start
-            .0
-            .max(((now + 30.0) / 5.0).ceil() * 5.0);
-        if start > job.arrival_window.end.0 {
-            return;
-        }
-        let cands: Vec<usize> = (0..self.techs.len())
-            .filter(|&t| {
-                let tt = &self.techs[t];
-                !tt.off
-                    && tt.tech.dispatch_pro
-                    && tt
-                        .tech
-                        .skills
-                        .as_ref()
-                        .is_none_or(|s| job.skills.iter().all(|k| s.contains(k)))
-                    && job
-                        .zone
-                        .as_ref()
-                        .is_none_or(|z| tt.tech.zones.as_ref().is_none_or(|zs| zs.contains(z)))
-                    && tt.tech.shifts.iter().any(|s| {
-                        s.kind == ShiftKind::Regular
-                            && s.start.0 <= start
-                            && start + job.duration_minutes <= s.end.0
+        // the dispatcher picks someone qualified who is free by then: past
+        // their current visit and any job they do not let the optimizer move
+        let slot = |t: usize| -> Option<f64> {
+            let tt = &self.techs[t];
+            if tt.off
+                || !tt.tech.dispatch_pro
+                || !tt
+                    .tech
+                    .skills
+                    .as_ref()
+                    .is_none_or(|s| job.skills.iter().all(|k| s.contains(k)))
+                || !job
+                    .zone
+                    .as_ref()
+                    .is_none_or(|z| tt.tech.zones.as_ref().is_none_or(|zs| zs.contains(z)))
+            {
+                return None;
+            }
+            let busy = match tt.state {
+                State::Idle { .. } => now,
+                State::Driving { job: k, .. } | State::Working { job: k, .. } => {
+                    let kj = &self.jobs[k].job;
+                    kj.assignment.as_ref().map_or(now, |a| a.start.0.max(now)) + kj.duration_minutes
+                }
+            };
+            let start = job
+                .arrival_window
+                .start
+                .0
+                .max(((now.max(busy) + 30.0) / 5.0).ceil() * 5.0);
+            let end = start + job.duration_minutes;
+            let fixed_clash = self.jobs.iter().any(|o| {
+                o.job.status == JobStatus::Scheduled
+                    && (!o.job.dispatch_pro || o.job.technician_specific)
+                    && o.job.assignment.as_ref().is_some_and(|a| {
+                        a.technician == tt.tech.id
+                            && a.start.0 < end
+                            && start < a.start.0 + o.job.duration_minutes
                     })
-            })
+            });
+            let in_shift = tt
+                .tech
+                .shifts
+                .iter()
+                .any(|s| s.kind == ShiftKind::Regular && s.start.0 <= start && end <= s.end.0);
+            (start <= job.arrival_window.end.0 && in_shift && !fixed_clash).then_some(start)
+        };
+        let cands: Vec<(usize, f64)> = (0..self.techs.len())
+            .filter_map(|t| slot(t).map(|s| (t, s)))
             .collect();
         if cands.is_empty() {
             return;
@@ -576,9 +597,10 @@ impl Sim<'_> {
             clippy::cast_sign_loss,
             clippy::cast_precision_loss
         )]
-        let pick = cands[((unit(&[self.seed, u64::from(self.day), MANUAL, self.jobs[j].key])
-            * cands.len() as f64) as usize)
-            .min(cands.len() - 1)];
+        let (pick, start) =
+            cands[((unit(&[self.seed, u64::from(self.day), MANUAL, self.jobs[j].key])
+                * cands.len() as f64) as usize)
+                .min(cands.len() - 1)];
         let tid = self.techs[pick].tech.id.clone();
         let end = start + job.duration_minutes;
         let displaced: Vec<String> = self
@@ -631,8 +653,46 @@ impl Sim<'_> {
     }
 
     /// The state as a FORMAT.md problem at `now`.
+    /// A technician running behind pushes the rest of their booked visits:
+    /// the board slides each start to when they can really be there, so a
+    /// late morning does not show as a pile of overlapping appointments.
+    fn slide_late_work(&mut self) {
+        let now = self.now;
+        self.rebuild_queues();
+        for t in 0..self.techs.len() {
+            let (mut loc, mut ready) = match self.techs[t].state {
+                State::Idle { loc, since } => (loc, since.max(now)),
+                State::Driving { job: k, .. } => {
+                    let kj = &self.jobs[k].job;
+                    (
+                        Loc::Job(k),
+                        kj.assignment.as_ref().map_or(now, |a| a.start.0.max(now))
+                            + kj.duration_minutes,
+                    )
+                }
+                State::Working { job: k, start, .. } => (
+                    Loc::Job(k),
+                    (start + self.jobs[k].job.duration_minutes).max(now + 5.0),
+                ),
+            };
+            for q in self.techs[t].queue.clone() {
+                let arrive = ready + self.est_drive(t, loc, Loc::Job(q));
+                let job = &mut self.jobs[q].job;
+                let Some(a) = &mut job.assignment else {
+                    continue;
+                };
+                if a.start.0 < arrive - TIME_TOL {
+                    a.start = Time(arrive.ceil());
+                }
+                ready = a.start.0 + job.duration_minutes;
+                loc = Loc::Job(q);
+            }
+        }
+    }
+
     fn snapshot(&mut self, cycle: usize) -> Problem {
         let now = self.now;
+        self.slide_late_work();
         let mut jobs = Vec::new();
         // ids of known jobs in problem order, and the snapshot index of each sim job
         for j in 0..self.jobs.len() {

@@ -1,0 +1,201 @@
+//! Dynamic replay: no job lost, every cycle's plan checker-clean, faults
+//! survived, the same day for every solver.
+
+use std::cell::Cell;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use autodispatch_greedy::Greedy;
+use autodispatch_model::check::check_plan;
+use autodispatch_model::solver::Solution;
+use autodispatch_model::{Instance, SolveError, SolveOptions, Solver};
+use autodispatch_sim::{generate_sim_day, replay, ReplayOptions, Scenario};
+
+fn scenario(name: &str) -> Scenario {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../scenarios")
+        .join(format!("{name}.toml"));
+    Scenario::load(&path).unwrap()
+}
+
+#[test]
+fn small_days_lose_no_job_and_every_cycle_is_checker_clean() {
+    let sc = scenario("small");
+    for day in 0..4 {
+        let d = generate_sim_day(&sc, 2026, day);
+        let mut cycles = 0;
+        let mut bad = Vec::new();
+        let out = replay(
+            &sc,
+            &d,
+            &Greedy,
+            &ReplayOptions::default(),
+            &mut |p, plan| {
+                cycles += 1;
+                let rep = check_plan(p, plan);
+                if !rep.violations.is_empty() {
+                    bad.push(format!("{}: {:?}", p.name, rep.violations));
+                }
+            },
+        );
+        assert!(bad.is_empty(), "day {day}: {bad:#?}");
+        let m = &out.metrics;
+        assert_eq!(cycles, m.cycles, "every cycle solved");
+        assert!(
+            m.cycles >= 60,
+            "a 10-hour day in 10-minute cycles: {}",
+            m.cycles
+        );
+        assert_eq!(m.faults, 0);
+        // nothing lost: every job of the day is done, canceled or left, once
+        assert_eq!(m.jobs, d.problem.jobs.len() + d.bookings.len());
+        assert_eq!(m.jobs, m.completed + m.canceled + m.unassigned_end);
+        assert_eq!(out.left.len(), m.unassigned_end);
+        let done: Vec<&str> = out.visits.iter().map(|v| v.job.as_str()).collect();
+        let unique: BTreeSet<&str> = done.iter().copied().collect();
+        assert_eq!(done.len(), unique.len(), "a job visited twice");
+        assert!(
+            m.completed * 10 >= m.jobs * 6,
+            "day {day}: only {} of {} done",
+            m.completed,
+            m.jobs
+        );
+        assert!(m.revenue_expected > 0.0 && m.drive_minutes > 0.0);
+        // a technician does one thing at a time
+        for t in 0..d.problem.technicians.len() {
+            let mut vs: Vec<_> = out.visits.iter().filter(|v| v.technician == t).collect();
+            vs.sort_by(|a, b| a.depart.total_cmp(&b.depart));
+            for w in vs.windows(2) {
+                assert!(w[0].end <= w[1].depart + 1e-9, "T{} overlaps", t + 1);
+            }
+        }
+        // technician-specific jobs are done by their technician
+        for j in &d.problem.jobs {
+            if let (true, Some(a)) = (j.technician_specific, &j.assignment) {
+                let t = d
+                    .problem
+                    .technicians
+                    .iter()
+                    .position(|x| x.id == a.technician)
+                    .unwrap();
+                let called_out = d.callouts.iter().any(|c| c.1 == a.technician);
+                if let Some(v) = out.visits.iter().find(|v| v.job == j.id) {
+                    assert!(
+                        v.technician == t || called_out,
+                        "{} moved off its technician",
+                        j.id
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn replay_is_deterministic_and_static_plans_once() {
+    let sc = scenario("small");
+    let d = generate_sim_day(&sc, 9, 1);
+    let a = replay(&sc, &d, &Greedy, &ReplayOptions::default(), &mut |_, _| {});
+    let b = replay(&sc, &d, &Greedy, &ReplayOptions::default(), &mut |_, _| {});
+    assert_eq!(a.metrics, b.metrics);
+    assert_eq!(a.audit, b.audit);
+    let opts = ReplayOptions {
+        static_plan: true,
+        ..ReplayOptions::default()
+    };
+    let s = replay(&sc, &d, &Greedy, &opts, &mut |_, _| {});
+    assert_eq!(s.metrics.cycles, 1);
+    assert_eq!(s.metrics.jobs, a.metrics.jobs);
+    // call-ins are never planned without re-solving
+    assert!(
+        s.metrics.unassigned_end
+            >= d.bookings.len()
+                - d.cancellations
+                    .iter()
+                    .filter(|c| c.1.starts_with('E'))
+                    .count()
+    );
+}
+
+/// Fails or panics on some cycles, else plans greedily.
+struct Flaky {
+    calls: Cell<usize>,
+}
+
+impl Solver for Flaky {
+    fn name(&self) -> &str {
+        "flaky"
+    }
+    fn solve(&self, inst: &Instance, opts: &SolveOptions) -> Result<Solution, SolveError> {
+        let n = self.calls.get();
+        self.calls.set(n + 1);
+        match n % 5 {
+            1 => Err(SolveError::Failed("out of luck".into())),
+            3 => panic!("flaky solver panics on purpose"),
+            _ => Greedy.solve(inst, opts),
+        }
+    }
+}
+
+#[test]
+fn a_failing_or_panicking_solver_does_not_end_the_day() {
+    let sc = scenario("small");
+    let d = generate_sim_day(&sc, 4, 0);
+    let flaky = Flaky {
+        calls: Cell::new(0),
+    };
+    let prev = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let out = replay(
+        &sc,
+        &d,
+        &flaky,
+        &ReplayOptions::default(),
+        &mut |p, plan| {
+            assert!(check_plan(p, plan).violations.is_empty());
+        },
+    );
+    std::panic::set_hook(prev);
+    let m = &out.metrics;
+    assert!(
+        m.faults >= m.cycles * 2 / 5 - 1,
+        "{} faults in {} cycles",
+        m.faults,
+        m.cycles
+    );
+    let faults: Vec<_> = out.audit.iter().filter(|a| a.kind == "fault").collect();
+    assert_eq!(faults.len(), m.faults);
+    assert!(faults
+        .iter()
+        .any(|f| f.detail.as_deref().unwrap_or("").contains("panicked")));
+    assert_eq!(m.jobs, m.completed + m.canceled + m.unassigned_end);
+    assert!(m.completed > m.jobs / 2);
+}
+
+#[test]
+fn manual_overrides_turn_the_toggle_off_and_alert() {
+    let mut sc = scenario("small");
+    sc.replay.manual_rate = 0.3;
+    let d = generate_sim_day(&sc, 3, 0);
+    assert!(!d.manual.is_empty());
+    let mut alerts = 0;
+    let out = replay(
+        &sc,
+        &d,
+        &Greedy,
+        &ReplayOptions::default(),
+        &mut |p, plan| {
+            for a in &plan.alerts {
+                if a.kind == autodispatch_model::plan::AlertKind::ManualOverride {
+                    alerts += 1;
+                    let j = p.jobs.iter().find(|j| j.id == a.job).unwrap();
+                    assert!(!j.dispatch_pro, "{} still on Dispatch Pro", j.id);
+                }
+            }
+            assert!(check_plan(p, plan).violations.is_empty(), "{}", p.name);
+        },
+    );
+    assert!(out.metrics.manual_overrides > 0);
+    assert_eq!(alerts, out.metrics.manual_overrides);
+    assert!(out.audit.iter().any(|a| a.kind == "toggle"));
+}
