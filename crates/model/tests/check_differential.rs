@@ -108,7 +108,7 @@ fn info() -> SolverInfo {
 
 // ---------------------------------------------------------------- mutations
 
-const MUTATIONS: [&str; 24] = [
+const MUTATIONS: [&str; 26] = [
     "shift_start",
     "move_stop",
     "drop_job",
@@ -133,6 +133,8 @@ const MUTATIONS: [&str; 24] = [
     "exclude_job",
     "unlocked_action",
     "every_reason",
+    "fuzz_node",
+    "fuzz_node",
 ];
 
 fn stops_of(plan: &Value) -> Vec<(usize, usize)> {
@@ -148,6 +150,35 @@ fn stops_of(plan: &Value) -> Vec<(usize, usize)> {
 /// A time of the plan; `None` once a mutation broke it.
 fn time_of(v: &Value) -> Option<f64> {
     parse_time(v.as_str()?).ok()
+}
+
+#[derive(Clone)]
+enum Key {
+    Index(usize),
+    Field(String),
+}
+
+/// Every path to a node below the root.
+fn node_paths(v: &Value, at: &mut Vec<Key>, out: &mut Vec<Vec<Key>>) {
+    match v {
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                at.push(Key::Index(i));
+                out.push(at.clone());
+                node_paths(x, at, out);
+                at.pop();
+            }
+        }
+        Value::Object(m) => {
+            for (k, x) in m {
+                at.push(Key::Field(k.clone()));
+                out.push(at.clone());
+                node_paths(x, at, out);
+                at.pop();
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Inserts a stop into a route where its start keeps the route in time order.
@@ -492,6 +523,31 @@ fn mutate(plan: &mut Value, inst: &Instance, what: &str, rng: &mut ChaCha8Rng) -
                 plan["routes"][r]["stops"][k]["action"] = json!("moved");
             }
         },
+        "fuzz_node" => {
+            // any node of the plan replaced by a value of any JSON type
+            let mut paths = Vec::new();
+            node_paths(plan, &mut Vec::new(), &mut paths);
+            let Some(path) = paths.choose(rng).cloned() else {
+                return false;
+            };
+            let mut cur = &mut *plan;
+            for k in &path {
+                cur = match k {
+                    Key::Index(i) => &mut cur[*i],
+                    Key::Field(f) => &mut cur[f.as_str()],
+                };
+            }
+            *cur = match rng.gen_range(0..8) {
+                0 => Value::Null,
+                1 => json!(true),
+                2 => json!(-1),
+                3 => json!(12.5),
+                4 => json!("J1"),
+                5 => json!("2026-11-26T09:00"),
+                6 => json!([]),
+                _ => json!({}),
+            };
+        }
         _ => unreachable!("unknown mutation {what}"),
     }
     true
@@ -637,6 +693,9 @@ fn build_cases(seeds: std::ops::Range<u64>, mutants: usize) -> Vec<Case> {
                 let what = MUTATIONS[rng.gen_range(0..MUTATIONS.len())];
                 if mutate(&mut p, &inst, what, &mut rng) {
                     names.push(what);
+                }
+                if what == "fuzz_node" {
+                    break; // the other mutations expect the plan's shape
                 }
             }
             if names.is_empty() {
