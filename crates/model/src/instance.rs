@@ -253,7 +253,7 @@ impl Instance {
         let enabled = |ty: &str| {
             s.enabled_job_types
                 .as_ref()
-                .is_none_or(|l| l.iter().any(|x| x == ty))
+                .map_or(true, |l| l.iter().any(|x| x == ty))
         };
         let mut jobs: Vec<JobInfo> = Vec::with_capacity(p.jobs.len());
         for (ji, j) in p.jobs.iter().enumerate() {

@@ -182,7 +182,7 @@ pub fn best_insertion(
             Ok(timed) => {
                 let extra = timed.drive - base;
                 let delta = inst.profit(j, t) - inst.drive_cost * extra;
-                if best.as_ref().is_none_or(|b| delta > b.delta + 1e-9) {
+                if best.as_ref().map_or(true, |b| delta > b.delta + 1e-9) {
                     best = Some(Insertion {
                         position: pos,
                         start: timed.starts[pos],
