@@ -199,3 +199,42 @@ fn manual_overrides_turn_the_toggle_off_and_alert() {
     assert_eq!(alerts, out.metrics.manual_overrides);
     assert!(out.audit.iter().any(|a| a.kind == "toggle"));
 }
+
+#[test]
+fn mid_day_snapshots_and_plans_pass_validate_py() {
+    let validate =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/tools/validate.py");
+    let dir = tempfile::tempdir().unwrap();
+    let sc = scenario("storm-surge");
+    let d = generate_sim_day(&sc, 8, 0);
+    let mut n = 0;
+    let _ = replay(
+        &sc,
+        &d,
+        &Greedy,
+        &ReplayOptions::default(),
+        &mut |p, plan| {
+            n += 1;
+            if n % 12 != 2 {
+                return;
+            }
+            let (pf, lf) = (dir.path().join("p.json"), dir.path().join("l.json"));
+            std::fs::write(&pf, p.to_json()).unwrap();
+            std::fs::write(&lf, plan.to_json()).unwrap();
+            let out = std::process::Command::new("python3")
+                .arg(&validate)
+                .arg(&pf)
+                .arg(&lf)
+                .output()
+                .expect("python3 is needed to run ../shared/tools/validate.py");
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{}: {}",
+                p.name,
+                String::from_utf8_lossy(&out.stdout)
+            );
+        },
+    );
+    assert!(n > 50);
+}
