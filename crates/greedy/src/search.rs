@@ -346,9 +346,11 @@ impl Search<'_, '_> {
         false
     }
 
-    /// An unrouted job takes the place of a lower-value routed job: remove
-    /// that job from a candidate route and insert this one at its best
-    /// place there. The removed job is unrouted and tried again later.
+    /// An unrouted job takes the place of a routed job `r` near its window
+    /// in a candidate route: r leaves that route and j goes in at its best
+    /// place there. When that alone does not pay (r is worth as much), r
+    /// moves to its best place in a nearby route (an ejection chain of
+    /// two); otherwise r stays unrouted and is tried again later.
     fn replace(&mut self, j: usize) -> bool {
         let inst = self.inst;
         let (ws, we) = inst.jobs[j].window;
@@ -360,25 +362,23 @@ impl Search<'_, '_> {
             if since > 0 && self.changed_at[t] < since {
                 continue;
             }
-            let pj = inst.profit(j, t);
             for p in 0..self.sol.routes[t].len() {
                 let r = &self.sol.routes[t];
                 let st = r.stops[p];
-                if st.fixed.is_some() || inst.jobs[st.job].class != JobClass::Managed {
-                    continue;
-                }
-                let pr = inst.profit(st.job, t);
-                if pr >= pj {
+                let x = st.job;
+                if st.fixed.is_some() || inst.jobs[x].class != JobClass::Managed {
                     continue;
                 }
                 // only a job whose visit comes near j's window frees time for it
-                let (s, e) = (r.starts[p], r.starts[p] + inst.jobs[st.job].duration);
+                let (s, e) = (r.starts[p], r.starts[p] + inst.jobs[x].duration);
                 if e < ws - inst.jobs[j].duration - 60.0 || s > we + 60.0 {
                     continue;
                 }
                 let rem_drive = splice_drive(inst, t, r, p, p + 1, &[]);
-                let rem = -pr - inst.drive_cost * (rem_drive - r.drive);
-                if r.eval(inst, t, p, &[], p + 1).is_none() {
+                let rem = -inst.profit(x, t) - inst.drive_cost * (rem_drive - r.drive);
+                // j must at least pay for x's loss, counting x's best return
+                let floor = -rem - self.ctx.max_profit[x];
+                if inst.profit(j, t) <= floor || r.eval(inst, t, p, &[], p + 1).is_none() {
                     continue;
                 }
                 let mut without = r.stops.clone();
@@ -386,12 +386,52 @@ impl Search<'_, '_> {
                 let Some(w) = Route::build(inst, t, without) else {
                     continue;
                 };
-                if let Some((q, _)) = best_insert(inst, t, &w, j, EPS - rem, &mut self.scratch) {
-                    let mut stops = w.stops;
-                    stops.insert(q, RouteStop::movable(j));
+                let Some((q, dj)) = best_insert(inst, t, &w, j, floor, &mut self.scratch) else {
+                    continue;
+                };
+                let gain = rem + dj;
+                let mut stops = w.stops;
+                stops.insert(q, RouteStop::movable(j));
+                if gain > EPS {
                     if self.apply(t, stops) {
                         return true;
                     }
+                    continue;
+                }
+                // x goes to a route near it (not t), if that makes up the loss
+                let mut best: Option<(usize, usize, f64)> = None;
+                let mut targets = std::mem::take(&mut self.targets);
+                targets.clear();
+                targets.extend(
+                    self.neighbours[x]
+                        .iter()
+                        .filter_map(|&y| self.sol.tech_of[y]),
+                );
+                targets.sort_unstable();
+                targets.dedup();
+                for &u in &targets {
+                    if u == t || !inst.fit(x, u).is_yes() {
+                        continue;
+                    }
+                    let need = best.map_or(EPS - gain, |b| b.2.max(EPS - gain));
+                    if let Some((qq, d)) =
+                        best_insert(inst, u, &self.sol.routes[u], x, need, &mut self.scratch)
+                    {
+                        if best.map_or(true, |b| d > b.2 + 1e-12) {
+                            best = Some((u, qq, d));
+                        }
+                    }
+                }
+                self.targets = targets;
+                let Some((u, qq, _)) = best else { continue };
+                let mut to = self.sol.routes[u].stops.clone();
+                to.insert(qq, RouteStop::movable(x));
+                let saved = self.sol.routes[t].clone();
+                if self.apply(t, stops) {
+                    if self.apply(u, to) {
+                        return true;
+                    }
+                    self.restore(t, saved);
                 }
             }
         }

@@ -22,6 +22,8 @@ pub struct Ctx<'a> {
     pub cands: Vec<Vec<usize>>,
     /// Per technician: (job, index of the technician in `cands[job]`).
     pub tech_jobs: Vec<Vec<(usize, usize)>>,
+    /// Per job: its highest value over its candidates (0 without any).
+    pub max_profit: Vec<f64>,
 }
 
 impl<'a> Ctx<'a> {
@@ -54,11 +56,17 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
+        let max_profit = cands
+            .iter()
+            .enumerate()
+            .map(|(j, ts)| ts.iter().map(|&t| inst.profit(j, t)).fold(0.0, f64::max))
+            .collect();
         Self {
             inst,
             managed,
             cands,
             tech_jobs,
+            max_profit,
         }
     }
 }
@@ -192,7 +200,9 @@ impl Sol {
         let mut scratch = Scratch::default();
         let routes = (0..inst.techs.len())
             .map(|t| {
-                let mut route = Route::build(inst, t, fixed_route(inst, t)).unwrap_or_default();
+                // fixed stops are never checked, so their route always times
+                let mut route = Route::build(inst, t, fixed_route(inst, t))
+                    .expect("a route of fixed stops times");
                 let ts: Vec<usize> = route
                     .stops
                     .iter()
