@@ -75,10 +75,19 @@ fn every_error_is_reported_at_once() {
         v["technicians"][0]["shifts"][0]["kind"] = json!("vacation");
         v["travel"]["speed_kmh"] = json!("fast");
     });
-    assert!(has(&e, ErrorCode::InvertedInterval, "jobs[0].arrival_window"), "{e:?}");
-    assert!(has(&e, ErrorCode::OutOfRange, "jobs[0].duration_minutes"), "{e:?}");
+    assert!(
+        has(&e, ErrorCode::InvertedInterval, "jobs[0].arrival_window"),
+        "{e:?}"
+    );
+    assert!(
+        has(&e, ErrorCode::OutOfRange, "jobs[0].duration_minutes"),
+        "{e:?}"
+    );
     assert!(has(&e, ErrorCode::UnknownEnum, "jobs[0].status"), "{e:?}");
-    assert!(has(&e, ErrorCode::UnknownEnum, "technicians[0].shifts[0].kind"), "{e:?}");
+    assert!(
+        has(&e, ErrorCode::UnknownEnum, "technicians[0].shifts[0].kind"),
+        "{e:?}"
+    );
     assert!(has(&e, ErrorCode::WrongType, "travel.speed_kmh"), "{e:?}");
     assert_eq!(e.len(), 5, "{e:?}");
 }
@@ -86,11 +95,14 @@ fn every_error_is_reported_at_once() {
 #[test]
 fn the_message_names_path_and_what_is_wrong() {
     let mut v = base();
-    v["jobs"][0]["arrival_window"] = json!({"start": "2026-11-26T12:00", "end": "2026-11-26T10:00"});
+    v["jobs"][0]["arrival_window"] =
+        json!({"start": "2026-11-26T12:00", "end": "2026-11-26T10:00"});
     let err = parse_problem(&v.to_string()).unwrap_err();
     let text = err.to_string();
     assert!(
-        text.contains("E1203 jobs[0].arrival_window: end 2026-11-26T10:00 is before start 2026-11-26T12:00"),
+        text.contains(
+            "E1203 jobs[0].arrival_window: end 2026-11-26T10:00 is before start 2026-11-26T12:00"
+        ),
         "{text}"
     );
 }
@@ -107,8 +119,14 @@ fn wrong_types_and_missing_fields() {
     assert!(has(&e, ErrorCode::WrongType, "jobs[0].value"), "{e:?}");
     assert!(has(&e, ErrorCode::WrongType, "jobs[0].tags"), "{e:?}");
     assert!(has(&e, ErrorCode::WrongType, "jobs[0].skills[0]"), "{e:?}");
-    assert!(has(&e, ErrorCode::WrongType, "technicians[0].dispatch_pro"), "{e:?}");
-    assert!(has(&e, ErrorCode::MissingField, "jobs[0].job_type"), "{e:?}");
+    assert!(
+        has(&e, ErrorCode::WrongType, "technicians[0].dispatch_pro"),
+        "{e:?}"
+    );
+    assert!(
+        has(&e, ErrorCode::MissingField, "jobs[0].job_type"),
+        "{e:?}"
+    );
 }
 
 #[test]
@@ -137,11 +155,18 @@ fn bad_times_and_inverted_shifts() {
     let e = errors_of(|v| {
         v["now"] = json!("2026-11-26 07:30");
         v["technicians"][0]["shifts"][0]["end"] = json!("2026-11-26T07:00");
-        v["technicians"][0]["events"] = json!([{"start": "2026-02-30T12:00", "end": "2026-11-26T12:30"}]);
+        v["technicians"][0]["events"] =
+            json!([{"start": "2026-02-30T12:00", "end": "2026-11-26T12:30"}]);
     });
     assert!(has(&e, ErrorCode::BadTime, "now"), "{e:?}");
-    assert!(has(&e, ErrorCode::InvertedInterval, "technicians[0].shifts[0]"), "{e:?}");
-    assert!(has(&e, ErrorCode::BadTime, "technicians[0].events[0].start"), "{e:?}");
+    assert!(
+        has(&e, ErrorCode::InvertedInterval, "technicians[0].shifts[0]"),
+        "{e:?}"
+    );
+    assert!(
+        has(&e, ErrorCode::BadTime, "technicians[0].events[0].start"),
+        "{e:?}"
+    );
 }
 
 #[test]
@@ -154,20 +179,41 @@ fn duplicate_and_dangling_ids() {
         v["jobs"][0]["assignment"] = json!({"technician": "T9", "start": "2026-11-26T09:00"});
         v["technicians"][0]["position"] = json!({"job": "J9"});
     });
-    assert!(has(&e, ErrorCode::DuplicateTechnician, "technicians[1].id"), "{e:?}");
+    assert!(
+        has(&e, ErrorCode::DuplicateTechnician, "technicians[1].id"),
+        "{e:?}"
+    );
     assert!(has(&e, ErrorCode::DuplicateJob, "jobs[1].id"), "{e:?}");
-    assert!(has(&e, ErrorCode::UnknownTechnician, "jobs[0].assignment.technician"), "{e:?}");
-    assert!(has(&e, ErrorCode::UnknownJob, "technicians[0].position.job"), "{e:?}");
+    assert!(
+        has(
+            &e,
+            ErrorCode::UnknownTechnician,
+            "jobs[0].assignment.technician"
+        ),
+        "{e:?}"
+    );
+    assert!(
+        has(&e, ErrorCode::UnknownJob, "technicians[0].position.job"),
+        "{e:?}"
+    );
 }
 
 #[test]
 fn matrix_shape_and_values() {
     let e = errors_of(|v| v["travel"] = json!({"model": "matrix", "minutes": [[0, 1], [1]]}));
-    assert!(has(&e, ErrorCode::MatrixShape, "travel.minutes[1]"), "{e:?}");
-    let e = errors_of(|v| v["travel"] = json!({"model": "matrix", "minutes": [[0, 1, 2], [1, 0], [0, 0, 0]]}));
+    assert!(
+        has(&e, ErrorCode::MatrixShape, "travel.minutes[1]"),
+        "{e:?}"
+    );
+    let e = errors_of(|v| {
+        v["travel"] = json!({"model": "matrix", "minutes": [[0, 1, 2], [1, 0], [0, 0, 0]]});
+    });
     assert!(has(&e, ErrorCode::MatrixShape, "travel.minutes"), "{e:?}");
     let e = errors_of(|v| v["travel"] = json!({"model": "matrix", "minutes": [[0, -1], [1, 0]]}));
-    assert!(has(&e, ErrorCode::OutOfRange, "travel.minutes[0][1]"), "{e:?}");
+    assert!(
+        has(&e, ErrorCode::OutOfRange, "travel.minutes[0][1]"),
+        "{e:?}"
+    );
     let e = errors_of(|v| v["travel"] = json!({"model": "teleport"}));
     assert!(has(&e, ErrorCode::UnknownEnum, "travel.model"), "{e:?}");
     // a matrix day needs no coordinates
@@ -181,7 +227,10 @@ fn matrix_shape_and_values() {
     let e = errors_of(|v| {
         v["jobs"][0].as_object_mut().unwrap().remove("location");
     });
-    assert!(has(&e, ErrorCode::MissingLocation, "jobs[0].location"), "{e:?}");
+    assert!(
+        has(&e, ErrorCode::MissingLocation, "jobs[0].location"),
+        "{e:?}"
+    );
 }
 
 #[test]

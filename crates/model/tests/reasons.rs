@@ -114,7 +114,7 @@ fn dispatch_pro_off_by_toggle_and_by_type() {
     assert_eq!(code, ReasonCode::DispatchProOff);
     assert!(detail.contains("toggle"), "{detail}");
     let (code, detail) = reason_of(&day(|p| {
-        p["settings"]["enabled_job_types"] = json!(["maintenance"])
+        p["settings"]["enabled_job_types"] = json!(["maintenance"]);
     }));
     assert_eq!(code, ReasonCode::DispatchProOff);
     assert!(detail.contains("'repair'"), "{detail}");
