@@ -363,11 +363,11 @@ fn qualified(t: &Technician, job: &Job) -> bool {
     t.dispatch_pro
         && t.skills
             .as_ref()
-            .is_none_or(|s| job.skills.iter().all(|k| s.contains(k)))
+            .map_or(true, |s| job.skills.iter().all(|k| s.contains(k)))
         && job
             .zone
             .as_ref()
-            .is_none_or(|z| t.zones.as_ref().is_none_or(|zs| zs.contains(z)))
+            .map_or(true, |z| t.zones.as_ref().map_or(true, |zs| zs.contains(z)))
 }
 
 /// The day with everything the replay needs.

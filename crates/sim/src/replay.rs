@@ -444,13 +444,13 @@ impl Sim<'_> {
     fn set_assignment(
         &mut self,
         j: usize,
-        new: Option<Assignment>,
+        new: Option<&Assignment>,
         kind: &'static str,
         reason: Option<String>,
         detail: Option<String>,
     ) {
         let prev = self.jobs[j].job.assignment.clone();
-        if let (Some(p), Some(n)) = (&prev, &new) {
+        if let (Some(p), Some(n)) = (&prev, new) {
             if p.technician != n.technician {
                 self.jobs[j].reassignments += 1;
                 self.metrics.reassignments += 1;
@@ -459,12 +459,12 @@ impl Sim<'_> {
                 }
             }
         }
-        self.jobs[j].job.assignment.clone_from(&new);
+        self.jobs[j].job.assignment = new.cloned();
         let e = self.audit(kind, Some(j));
         e.technician_before = prev.as_ref().map(|a| a.technician.clone());
         e.start_before = prev.as_ref().map(|a| t_str(a.start.0));
-        e.technician_after = new.as_ref().map(|a| a.technician.clone());
-        e.start_after = new.as_ref().map(|a| t_str(a.start.0));
+        e.technician_after = new.map(|a| a.technician.clone());
+        e.start_after = new.map(|a| t_str(a.start.0));
         e.reason = reason;
         e.detail = detail;
     }
@@ -549,11 +549,10 @@ impl Sim<'_> {
                     .tech
                     .skills
                     .as_ref()
-                    .is_none_or(|s| job.skills.iter().all(|k| s.contains(k)))
-                || !job
-                    .zone
-                    .as_ref()
-                    .is_none_or(|z| tt.tech.zones.as_ref().is_none_or(|zs| zs.contains(z)))
+                    .map_or(true, |s| job.skills.iter().all(|k| s.contains(k)))
+                || !job.zone.as_ref().map_or(true, |z| {
+                    tt.tech.zones.as_ref().map_or(true, |zs| zs.contains(z))
+                })
             {
                 return None;
             }
@@ -635,7 +634,7 @@ impl Sim<'_> {
         };
         self.set_assignment(
             j,
-            Some(Assignment {
+            Some(&Assignment {
                 technician: tid,
                 start: Time(start),
                 source: Some(Source::Manual),
@@ -852,7 +851,7 @@ impl Sim<'_> {
             }
         }
         for (j, a, kind) in changes {
-            self.set_assignment(j, Some(a), kind, None, None);
+            self.set_assignment(j, Some(&a), kind, None, None);
         }
         for u in &plan.unassigned {
             let Some(&j) = index.get(u.job.as_str()) else {

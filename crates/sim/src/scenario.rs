@@ -608,7 +608,7 @@ fn de_error(text: &str, e: &toml::de::Error) -> ScenarioError {
     let line = text[..start].matches('\n').count() + 1;
     let line_text = text.lines().nth(line - 1).unwrap_or("");
     // unknown keys point at the key itself; wrong values point after `key =`
-    let spanned = text.get(span.clone()).unwrap_or("").trim();
+    let spanned = text.get(span).unwrap_or("").trim();
     let key = if message.starts_with("unknown field") {
         spanned.trim_matches('"').to_string()
     } else if let Some((k, _)) = line_text.split_once('=') {
