@@ -1,7 +1,7 @@
 //! `autodispatch simulate --scenario FILE --days N --seed K --solvers greedy[,..]
 //! [--time-limit T] [--threads N] [--static] [--cycle-minutes M] --out DIR`:
 //! replays N synthetic days with each solver and writes DIR/days.csv,
-//! DIR/summary.md, DIR/technicians.csv, DIR/audit.jsonl and DIR/timings.csv
+//! DIR/summary.md, DIR/technicians.csv, DIR/audit.jsonl, DIR/report.html and DIR/timings.csv
 //! (solver wall-clock times, kept apart so the others are byte-identical
 //! for any --threads).
 use std::io::IsTerminal;
@@ -142,6 +142,11 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     write_output(
         Some(&dir.join("audit.jsonl")),
         experiment::audit_jsonl(&exp, &runs).trim_end(),
+    )?;
+    let summary = experiment::summary_md(&sc, &exp, &runs);
+    write_output(
+        Some(&dir.join("report.html")),
+        &autodispatch_sim::report::report_html(&sc, &exp, &runs, &summary),
     )?;
     write_output(
         Some(&dir.join("timings.csv")),

@@ -14,3 +14,4 @@ pub use replay::{replay, AuditEntry, DayMetrics, DayOutcome, ReplayOptions, Tech
 pub mod experiment;
 
 pub use experiment::{Experiment, ExperimentError, Run};
+pub mod report;

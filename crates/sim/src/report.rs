@@ -1,0 +1,487 @@
+//! `report.html`: one self-contained page (inline CSS and SVG, no scripts,
+//! nothing fetched) with the summary, charts per solver, the distribution
+//! over days, a dispatch board and route map of day 0 per solver, and the
+//! Technician Performance Report. Every string from inputs is escaped.
+//!
+//! The SVG is drawn here rather than with a plotting crate: the charts are
+//! simple (bars, dots, Gantt rows, polylines), and this keeps the output
+//! byte-stable and the dependency tree small.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use autodispatch_model::time::clock;
+
+use crate::experiment::{mean_ci, Experiment, Run};
+use crate::replay::DayMetrics;
+use crate::scenario::Scenario;
+
+/// Escapes text for HTML element content and attribute values.
+#[must_use]
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+const PALETTE: [&str; 8] = [
+    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#9c755f",
+];
+
+fn color(i: usize) -> &'static str {
+    PALETTE[i % PALETTE.len()]
+}
+
+/// A bar chart of one metric per solver, with 95% CI whiskers.
+#[allow(clippy::cast_precision_loss)]
+fn bars(title: &str, exp: &Experiment, runs: &[Run], f: fn(&DayMetrics) -> f64) -> String {
+    let (w, h, pad) = (360.0, 220.0, 40.0);
+    let stats: Vec<(f64, f64)> = (0..exp.solvers.len())
+        .map(|s| {
+            let xs: Vec<f64> = runs
+                .iter()
+                .filter(|r| r.solver == s)
+                .map(|r| f(&r.outcome.metrics))
+                .collect();
+            mean_ci(&xs)
+        })
+        .collect();
+    let top = stats
+        .iter()
+        .map(|(m, hw)| m + if hw.is_nan() { 0.0 } else { *hw })
+        .fold(1e-9, f64::max)
+        * 1.1;
+    let n = exp.solvers.len().max(1) as f64;
+    let bw = (w - 2.0 * pad) / n * 0.6;
+    let mut svg = format!(
+        "<figure><svg class=\"chart\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{t}\"><title>{t}</title>",
+        t = esc(title)
+    );
+    let _ = write!(
+        svg,
+        "<line x1=\"{pad}\" y1=\"{y}\" x2=\"{x2}\" y2=\"{y}\" stroke=\"#333\"/>",
+        y = h - pad,
+        x2 = w - pad / 2.0
+    );
+    let _ = write!(
+        svg,
+        "<text x=\"4\" y=\"14\" font-size=\"11\">{:.0}</text>",
+        top
+    );
+    for (s, (m, hw)) in stats.iter().enumerate() {
+        let cx = pad + (s as f64 + 0.5) * (w - 2.0 * pad) / n;
+        let bh = if m.is_finite() {
+            (m / top).max(0.0) * (h - 2.0 * pad)
+        } else {
+            0.0
+        };
+        let _ = write!(
+            svg,
+            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{bw:.1}\" height=\"{bh:.1}\" fill=\"{}\"><title>{}: {:.2}</title></rect>",
+            cx - bw / 2.0,
+            h - pad - bh,
+            color(s),
+            esc(&exp.solvers[s]),
+            m
+        );
+        if hw.is_finite() {
+            let y0 = h - pad - ((m - hw) / top).max(0.0) * (h - 2.0 * pad);
+            let y1 = h - pad - ((m + hw) / top) * (h - 2.0 * pad);
+            let _ = write!(svg, "<line x1=\"{cx:.1}\" y1=\"{y0:.1}\" x2=\"{cx:.1}\" y2=\"{y1:.1}\" stroke=\"#000\"/>");
+        }
+        let _ = write!(
+            svg,
+            "<text x=\"{cx:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">{}</text>",
+            h - pad + 14.0,
+            esc(&exp.solvers[s])
+        );
+        let _ = write!(
+            svg,
+            "<text x=\"{cx:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\">{:.1}</text>",
+            (h - pad - bh - 4.0).max(24.0),
+            m
+        );
+    }
+    svg.push_str("</svg>");
+    let _ = write!(
+        svg,
+        "<figcaption>{} (mean per day, 95% CI)</figcaption></figure>",
+        esc(title)
+    );
+    svg
+}
+
+/// One dot per day per solver: the distribution over days.
+#[allow(clippy::cast_precision_loss)]
+fn strip(title: &str, exp: &Experiment, runs: &[Run], f: fn(&DayMetrics) -> f64) -> String {
+    let (w, pad, row) = (720.0, 90.0, 28.0);
+    let h = row * exp.solvers.len() as f64 + 40.0;
+    let vals: Vec<f64> = runs.iter().map(|r| f(&r.outcome.metrics)).collect();
+    let lo = vals.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let span = if hi > lo { hi - lo } else { 1.0 };
+    let x = |v: f64| pad + (v - lo) / span * (w - pad - 20.0);
+    let mut svg = format!(
+        "<figure><svg class=\"chart\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{t}\"><title>{t}</title>",
+        t = esc(title)
+    );
+    for (s, name) in exp.solvers.iter().enumerate() {
+        let y = 20.0 + row * s as f64 + row / 2.0;
+        let _ = write!(
+            svg,
+            "<text x=\"4\" y=\"{:.1}\" font-size=\"11\">{}</text>",
+            y + 4.0,
+            esc(name)
+        );
+        let _ = write!(
+            svg,
+            "<line x1=\"{pad}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#ddd\"/>",
+            w - 20.0
+        );
+        for r in runs.iter().filter(|r| r.solver == s) {
+            let v = f(&r.outcome.metrics);
+            let _ = write!(
+                svg,
+                "<circle cx=\"{:.1}\" cy=\"{y:.1}\" r=\"4\" fill=\"{}\" fill-opacity=\"0.7\"><title>day {}: {:.2}</title></circle>",
+                x(v),
+                color(s),
+                r.day,
+                v
+            );
+        }
+    }
+    let _ = write!(
+        svg,
+        "<text x=\"{pad}\" y=\"{:.1}\" font-size=\"10\">{lo:.0}</text><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"end\">{hi:.0}</text></svg>",
+        h - 4.0,
+        w - 20.0,
+        h - 4.0
+    );
+    let _ = write!(
+        svg,
+        "<figcaption>{} per day</figcaption></figure>",
+        esc(title)
+    );
+    svg
+}
+
+/// The dispatch board of one run: technicians × time, drives grey, jobs by type.
+#[allow(clippy::cast_precision_loss)]
+fn gantt(run: &Run, types: &BTreeMap<String, usize>) -> String {
+    let o = &run.outcome;
+    let (w, pad, row) = (900.0, 110.0, 16.0);
+    let n = o.technicians.len();
+    let h = row * n as f64 + 30.0;
+    let t0 = o
+        .visits
+        .iter()
+        .map(|v| v.depart)
+        .fold(f64::INFINITY, f64::min);
+    let t1 = o
+        .visits
+        .iter()
+        .map(|v| v.end)
+        .fold(f64::NEG_INFINITY, f64::max);
+    if !t0.is_finite() || t1 <= t0 {
+        return "<p>No visits.</p>".into();
+    }
+    let x = |t: f64| pad + (t - t0) / (t1 - t0) * (w - pad - 10.0);
+    let mut svg = format!("<svg class=\"gantt\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"dispatch board\"><title>dispatch board</title>");
+    let mut hour = (t0 / 60.0).ceil() * 60.0;
+    while hour <= t1 {
+        let _ = write!(
+            svg,
+            "<line x1=\"{0:.1}\" y1=\"12\" x2=\"{0:.1}\" y2=\"{h}\" stroke=\"#eee\"/><text x=\"{0:.1}\" y=\"10\" font-size=\"9\" text-anchor=\"middle\">{1}</text>",
+            x(hour),
+            clock(hour)
+        );
+        hour += 60.0;
+    }
+    for (t, tech) in o.technicians.iter().enumerate() {
+        let y = 14.0 + row * t as f64;
+        let _ = write!(
+            svg,
+            "<text x=\"2\" y=\"{:.1}\" font-size=\"10\">{} {}</text>",
+            y + row * 0.7,
+            esc(&tech.technician),
+            esc(&tech.name)
+        );
+        for v in o.visits.iter().filter(|v| v.technician == t) {
+            let _ = write!(
+                svg,
+                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#bbb\"><title>drive to {}</title></rect>",
+                x(v.depart),
+                y + row * 0.35,
+                (x(v.arrive) - x(v.depart)).max(0.5),
+                row * 0.3,
+                esc(&v.job)
+            );
+            let c = color(types.get(&v.job_type).copied().unwrap_or(0));
+            let _ = write!(
+                svg,
+                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{c}\"><title>{} ({}) {}–{}</title></rect>",
+                x(v.start),
+                y + 1.0,
+                (x(v.end) - x(v.start)).max(0.5),
+                row - 2.0,
+                esc(&v.job),
+                esc(&v.job_type),
+                clock(v.start),
+                clock(v.end)
+            );
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// The routes of one run on a map (equirectangular projection of the area).
+#[allow(clippy::cast_precision_loss)]
+fn map(run: &Run) -> String {
+    let o = &run.outcome;
+    let pts: Vec<(f64, f64)> = o
+        .homes
+        .iter()
+        .chain(o.job_locations.values())
+        .copied()
+        .collect();
+    if pts.is_empty() {
+        return String::new();
+    }
+    let (mut la0, mut la1, mut lo0, mut lo1) = (
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    );
+    for &(la, lo) in &pts {
+        la0 = la0.min(la);
+        la1 = la1.max(la);
+        lo0 = lo0.min(lo);
+        lo1 = lo1.max(lo);
+    }
+    let size = 520.0;
+    let k = ((la0 + la1) / 2.0).to_radians().cos();
+    let span = ((la1 - la0).max((lo1 - lo0) * k)).max(1e-6);
+    let p = |(la, lo): (f64, f64)| {
+        (
+            10.0 + (lo - lo0) * k / span * (size - 20.0),
+            10.0 + (la1 - la) / span * (size - 20.0),
+        )
+    };
+    let mut svg = format!("<svg class=\"map\" width=\"{size}\" height=\"{size}\" viewBox=\"0 0 {size} {size}\" role=\"img\" aria-label=\"routes\"><title>routes</title><rect width=\"{size}\" height=\"{size}\" fill=\"#f8f8f4\"/>");
+    for (id, &c) in &o.job_locations {
+        let (x, y) = p(c);
+        let _ = write!(
+            svg,
+            "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"2\" fill=\"#999\"><title>{}</title></circle>",
+            esc(id)
+        );
+    }
+    for (t, tech) in o.technicians.iter().enumerate() {
+        let mut line = vec![p(o.homes[t])];
+        let mut vs: Vec<_> = o.visits.iter().filter(|v| v.technician == t).collect();
+        vs.sort_by(|a, b| a.depart.total_cmp(&b.depart));
+        for v in &vs {
+            if let Some(&c) = o.job_locations.get(&v.job) {
+                line.push(p(c));
+            }
+        }
+        if vs.is_empty() {
+            continue;
+        }
+        line.push(p(o.homes[t]));
+        let path: Vec<String> = line.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
+        let _ = write!(
+            svg,
+            "<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.5\" stroke-opacity=\"0.8\"><title>{}</title></polyline>",
+            path.join(" "),
+            color(t),
+            esc(&tech.technician)
+        );
+        let (hx, hy) = line[0];
+        let _ = write!(
+            svg,
+            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"6\" height=\"6\" fill=\"{}\"/>",
+            hx - 3.0,
+            hy - 3.0,
+            color(t)
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// The whole page.
+#[must_use]
+#[allow(clippy::too_many_lines, clippy::cast_precision_loss)]
+pub fn report_html(sc: &Scenario, exp: &Experiment, runs: &[Run], summary_md: &str) -> String {
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>autodispatch simulation: {}</title><style>\
+body{{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1100px}}\
+table{{border-collapse:collapse;margin:8px 0 16px}}td,th{{border:1px solid #ccc;padding:3px 8px;font-size:13px}}\
+td{{text-align:right}}td:first-child{{text-align:left}}figure{{display:inline-block;margin:8px}}\
+figcaption{{font-size:12px;text-align:center}}.legend span{{display:inline-block;padding:2px 6px;margin:2px;color:#fff;font-size:12px}}\
+</style></head><body>",
+        esc(&sc.name)
+    );
+    let _ = write!(
+        h,
+        "<h1>Simulation: {}</h1><p>{} days from seed {}; solvers {}.</p>",
+        esc(&sc.name),
+        exp.days,
+        exp.seed,
+        esc(&exp.solvers.join(", "))
+    );
+    // the summary tables, from summary.md's Markdown tables
+    h.push_str("<h2>Summary</h2>");
+    let mut in_table = false;
+    for line in summary_md.lines() {
+        if line.starts_with('|') {
+            if line.starts_with("|---") {
+                continue;
+            }
+            if !in_table {
+                h.push_str("<table>");
+                in_table = true;
+            }
+            h.push_str("<tr>");
+            for cell in line.trim_matches('|').split('|') {
+                let _ = write!(h, "<td>{}</td>", esc(cell.trim()));
+            }
+            h.push_str("</tr>");
+        } else {
+            if in_table {
+                h.push_str("</table>");
+                in_table = false;
+            }
+            if let Some(t) = line.strip_prefix("## ") {
+                let _ = write!(h, "<h3>{}</h3>", esc(t));
+            } else if !line.trim().is_empty() && !line.starts_with('#') {
+                let _ = write!(h, "<p>{}</p>", esc(line));
+            }
+        }
+    }
+    if in_table {
+        h.push_str("</table>");
+    }
+    h.push_str("<h2>Per solver</h2>");
+    #[allow(clippy::type_complexity)]
+    let charts: [(&str, fn(&DayMetrics) -> f64); 4] = [
+        ("realised revenue", |m| m.revenue_realised),
+        ("drive minutes", |m| m.drive_minutes),
+        ("unassigned at day end", |m| m.unassigned_end as f64),
+        ("reassignments per job (churn)", |m| m.churn),
+    ];
+    for (t, f) in charts {
+        h.push_str(&bars(t, exp, runs, f));
+    }
+    h.push_str("<h2>Distribution over days</h2>");
+    h.push_str(&strip("realised revenue", exp, runs, |m| {
+        m.revenue_realised
+    }));
+    h.push_str(&strip("unassigned at day end", exp, runs, |m| {
+        m.unassigned_end as f64
+    }));
+
+    let mut types: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, t) in sc.job_types.iter().enumerate() {
+        types.insert(t.name.clone(), i);
+    }
+    h.push_str("<h2>Day 0</h2><p class=\"legend\">");
+    for (name, i) in &types {
+        let _ = write!(
+            h,
+            "<span style=\"background:{}\">{}</span>",
+            color(*i),
+            esc(name)
+        );
+    }
+    h.push_str("<span style=\"background:#bbb;color:#222\">drive</span></p>");
+    for r in runs.iter().filter(|r| r.day == 0) {
+        let name = esc(&exp.solvers[r.solver]);
+        let _ = write!(h, "<h3>Dispatch board — {name}</h3>");
+        h.push_str(&gantt(r, &types));
+        if !r.outcome.left.is_empty() {
+            let _ = write!(h, "<details><summary>{} jobs not done at day end</summary><table><tr><th>job</th><th>last reason</th></tr>", r.outcome.left.len());
+            for (job, reason) in &r.outcome.left {
+                let _ = write!(h, "<tr><td>{}</td><td>{}</td></tr>", esc(job), esc(reason));
+            }
+            h.push_str("</table></details>");
+        }
+        let _ = write!(h, "<h3>Routes — {name}</h3>");
+        h.push_str(&map(r));
+    }
+
+    h.push_str("<h2>Technician Performance Report</h2><p>Totals over all days, per solver.</p>");
+    for (s, name) in exp.solvers.iter().enumerate() {
+        let _ = write!(
+            h,
+            "<h3>{}</h3><table><tr><th>technician</th><th>jobs</th><th>revenue</th><th>conversion</th><th>drive min</th><th>utilisation</th><th>overtime min</th><th>double bookings</th><th>reassigned away</th></tr>",
+            esc(name)
+        );
+        let mut agg: BTreeMap<(usize, String), [f64; 10]> = BTreeMap::new();
+        for r in runs.iter().filter(|r| r.solver == s) {
+            for (i, t) in r.outcome.technicians.iter().enumerate() {
+                let a = agg
+                    .entry((i, format!("{} {}", t.technician, t.name)))
+                    .or_insert([0.0; 10]);
+                a[0] += t.jobs as f64;
+                a[1] += t.revenue;
+                a[2] += t.estimates as f64;
+                a[3] += t.sold as f64;
+                a[4] += t.drive_minutes;
+                a[5] += t.work_minutes;
+                a[6] += t.shift_minutes;
+                a[7] += t.overtime_minutes;
+                a[8] += t.double_bookings as f64;
+                a[9] += t.reassigned_away as f64;
+            }
+        }
+        for ((_, label), a) in &agg {
+            let conv = if a[2] > 0.0 {
+                format!("{:.0}%", 100.0 * a[3] / a[2])
+            } else {
+                "–".into()
+            };
+            let util = if a[6] > 0.0 { 100.0 * a[5] / a[6] } else { 0.0 };
+            let (db, away) = (a[8], a[9]);
+            let _ = write!(
+                h,
+                "<tr><td>{}</td><td>{:.0}</td><td>{:.0}</td><td>{conv}</td><td>{:.0}</td><td>{util:.0}%</td><td>{:.0}</td><td>{db:.0}</td><td>{away:.0}</td></tr>",
+                esc(label),
+                a[0],
+                a[1],
+                a[4],
+                a[7]
+            );
+        }
+        h.push_str("</table>");
+    }
+    h.push_str("</body></html>");
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(
+            esc("<b a=\"x\">&'</b>"),
+            "&lt;b a=&quot;x&quot;&gt;&amp;&#39;&lt;/b&gt;"
+        );
+    }
+}
