@@ -35,11 +35,9 @@ impl Solver for Greedy {
         // Small days try every start; large ones the two that matter most,
         // so that the work (and so the result) does not depend on the clock.
         let work: usize = ctx.managed.iter().map(|&j| ctx.cands[j].len()).sum();
-        let starts: &[Start] = if work <= SMALL_WORK {
-            &Start::ALL
-        } else {
-            &Start::ALL[..2]
-        };
+        let small = work <= SMALL_WORK;
+        let starts: &[Start] = if small { &Start::ALL } else { &Start::ALL[..2] };
+        let near = search::neighbours(&ctx);
         let mut best: Option<(Sol, f64)> = None;
         let mut total = search::Outcome::default();
         for &start in starts {
@@ -57,7 +55,7 @@ impl Solver for Greedy {
                     sol
                 }
             };
-            let out = search::improve(&ctx, &mut sol, opts.seed, deadline);
+            let out = search::improve(&ctx, &near, &mut sol, opts.seed, deadline, small);
             total.moves += out.moves;
             total.passes += out.passes;
             total.cut |= out.cut;

@@ -5,6 +5,7 @@
 //! (incrementally, see `eval`). The seed only shuffles the order in which
 //! jobs are tried.
 
+use std::collections::HashMap;
 use std::time::Instant;
 
 use autodispatch_model::route::RouteStop;
@@ -16,6 +17,9 @@ use rand_chacha::ChaCha8Rng;
 use crate::construct::insert_zero_value;
 use crate::eval::Route;
 use crate::state::{best_insert, Ctx, Scratch, Sol, EPS};
+
+/// A place for a job: technician, position, objective delta.
+type Place = (usize, usize, f64);
 
 /// Neighbours per job for swap and 2-opt*.
 const NEIGHBOURS: usize = 16;
@@ -34,7 +38,7 @@ struct Search<'a, 'b> {
     inst: &'a Instance,
     sol: &'b mut Sol,
     scratch: Scratch,
-    neighbours: Vec<Vec<usize>>,
+    neighbours: &'b [Vec<usize>],
     /// Move counter when each route last changed / each unassigned job was
     /// last found impossible to insert.
     changed_at: Vec<usize>,
@@ -42,6 +46,11 @@ struct Search<'a, 'b> {
     moves: usize,
     deadline: Instant,
     targets: Vec<usize>,
+    /// Per routed job: [`Search::elsewhere`] and the move counter it holds for.
+    elsewhere_cache: HashMap<usize, (usize, Option<Place>)>,
+    /// Small days: replace tries the new job anywhere in the route, not
+    /// only in the evicted job's place.
+    thorough: bool,
     /// Move counter when each unassigned job last failed a replace.
     replace_at: Vec<usize>,
 }
@@ -346,6 +355,44 @@ impl Search<'_, '_> {
         false
     }
 
+    /// The best place for routed job `x` (now in route `t`) in a route near
+    /// it other than `t`: (technician, position, delta). Cached until any
+    /// route changes, since replace asks for the same `x` again and again.
+    fn elsewhere(&mut self, x: usize, t: usize) -> Option<Place> {
+        let inst = self.inst;
+        if let Some(&(stamp, best)) = self.elsewhere_cache.get(&x) {
+            if stamp == self.moves {
+                return best;
+            }
+        }
+        let mut best: Option<(usize, usize, f64)> = None;
+        let mut targets = std::mem::take(&mut self.targets);
+        targets.clear();
+        targets.extend(
+            self.neighbours[x]
+                .iter()
+                .filter_map(|&y| self.sol.tech_of[y]),
+        );
+        targets.sort_unstable();
+        targets.dedup();
+        for &u in &targets {
+            if u == t || !inst.fit(x, u).is_yes() {
+                continue;
+            }
+            let floor = best.map_or(f64::NEG_INFINITY, |b| b.2);
+            if let Some((q, d)) =
+                best_insert(inst, u, &self.sol.routes[u], x, floor, &mut self.scratch)
+            {
+                if best.map_or(true, |b| d > b.2 + 1e-12) {
+                    best = Some((u, q, d));
+                }
+            }
+        }
+        self.targets = targets;
+        self.elsewhere_cache.insert(x, (self.moves, best));
+        best
+    }
+
     /// An unrouted job takes the place of a routed job `r` near its window
     /// in a candidate route: r leaves that route and j goes in at its best
     /// place there. When that alone does not pay (r is worth as much), r
@@ -378,20 +425,39 @@ impl Search<'_, '_> {
                 let rem = -inst.profit(x, t) - inst.drive_cost * (rem_drive - r.drive);
                 // j must at least pay for x's loss, counting x's best return
                 let floor = -rem - self.ctx.max_profit[x];
-                if inst.profit(j, t) <= floor || r.eval(inst, t, p, &[], p + 1).is_none() {
+                if inst.profit(j, t) <= floor
+                    || (self.thorough && r.eval(inst, t, p, &[], p + 1).is_none())
+                {
                     continue;
                 }
-                let mut without = r.stops.clone();
-                without.remove(p);
-                let Some(w) = Route::build(inst, t, without) else {
-                    continue;
+                let (stops, gain) = if self.thorough {
+                    // j anywhere in the route without x
+                    let mut without = r.stops.clone();
+                    without.remove(p);
+                    let Some(w) = Route::build(inst, t, without) else {
+                        continue;
+                    };
+                    let Some((q, dj)) = best_insert(inst, t, &w, j, floor, &mut self.scratch)
+                    else {
+                        continue;
+                    };
+                    let mut stops = w.stops;
+                    stops.insert(q, RouteStop::movable(j));
+                    (stops, rem + dj)
+                } else {
+                    // large days: j exactly in x's place
+                    let with = [RouteStop::movable(j)];
+                    let d = splice_drive(inst, t, r, p, p + 1, &with) - r.drive;
+                    let gain = inst.profit(j, t) - inst.profit(x, t) - inst.drive_cost * d;
+                    if gain + self.ctx.max_profit[x] <= EPS
+                        || r.eval(inst, t, p, &with, p + 1).is_none()
+                    {
+                        continue;
+                    }
+                    let mut stops = r.stops.clone();
+                    stops[p] = with[0];
+                    (stops, gain)
                 };
-                let Some((q, dj)) = best_insert(inst, t, &w, j, floor, &mut self.scratch) else {
-                    continue;
-                };
-                let gain = rem + dj;
-                let mut stops = w.stops;
-                stops.insert(q, RouteStop::movable(j));
                 if gain > EPS {
                     if self.apply(t, stops) {
                         return true;
@@ -399,30 +465,7 @@ impl Search<'_, '_> {
                     continue;
                 }
                 // x goes to a route near it (not t), if that makes up the loss
-                let mut best: Option<(usize, usize, f64)> = None;
-                let mut targets = std::mem::take(&mut self.targets);
-                targets.clear();
-                targets.extend(
-                    self.neighbours[x]
-                        .iter()
-                        .filter_map(|&y| self.sol.tech_of[y]),
-                );
-                targets.sort_unstable();
-                targets.dedup();
-                for &u in &targets {
-                    if u == t || !inst.fit(x, u).is_yes() {
-                        continue;
-                    }
-                    let need = best.map_or(EPS - gain, |b| b.2.max(EPS - gain));
-                    if let Some((qq, d)) =
-                        best_insert(inst, u, &self.sol.routes[u], x, need, &mut self.scratch)
-                    {
-                        if best.map_or(true, |b| d > b.2 + 1e-12) {
-                            best = Some((u, qq, d));
-                        }
-                    }
-                }
-                self.targets = targets;
+                let best = self.elsewhere(x, t).filter(|b| gain + b.2 > EPS);
                 let Some((u, qq, _)) = best else { continue };
                 let mut to = self.sol.routes[u].stops.clone();
                 to.insert(qq, RouteStop::movable(x));
@@ -440,7 +483,7 @@ impl Search<'_, '_> {
 }
 
 /// Nearest managed jobs of each managed job, by the shorter direction.
-fn neighbours(ctx: &Ctx) -> Vec<Vec<usize>> {
+pub fn neighbours(ctx: &Ctx) -> Vec<Vec<usize>> {
     let inst = ctx.inst;
     let mut out = vec![Vec::new(); inst.jobs.len()];
     let mut buf: Vec<(f64, usize)> = Vec::with_capacity(ctx.managed.len());
@@ -468,13 +511,21 @@ fn neighbours(ctx: &Ctx) -> Vec<Vec<usize>> {
     out
 }
 
-/// Improves `sol` in place until no move helps or `deadline`.
-pub fn improve(ctx: &Ctx, sol: &mut Sol, seed: u64, deadline: Instant) -> Outcome {
+/// Improves `sol` in place until no move helps or `deadline`; `near` comes
+/// from [`neighbours`], `thorough` widens the replace move (small days).
+pub fn improve(
+    ctx: &Ctx,
+    near: &[Vec<usize>],
+    sol: &mut Sol,
+    seed: u64,
+    deadline: Instant,
+    thorough: bool,
+) -> Outcome {
     let n = ctx.inst.jobs.len();
     let mut s = Search {
         ctx,
         inst: ctx.inst,
-        neighbours: neighbours(ctx),
+        neighbours: near,
         sol,
         scratch: Scratch::default(),
         changed_at: vec![0; ctx.inst.techs.len()],
@@ -482,6 +533,8 @@ pub fn improve(ctx: &Ctx, sol: &mut Sol, seed: u64, deadline: Instant) -> Outcom
         moves: 0,
         deadline,
         targets: Vec::new(),
+        elsewhere_cache: HashMap::new(),
+        thorough,
         replace_at: vec![0; n],
     };
     let mut rng = ChaCha8Rng::seed_from_u64(seed);

@@ -113,17 +113,30 @@ pub fn extra_drive(inst: &Instance, t: usize, r: &Route, p: usize, jl: usize) ->
 pub fn position_delta(inst: &Instance, t: usize, r: &Route, j: usize, p: usize) -> Option<f64> {
     let job = &inst.jobs[j];
     let jl = job.loc;
+    // the earliest the job could end here, before any drive
+    let mut end = job.window.0.max(inst.now);
     if p > 0 {
         let k = p - 1;
-        if r.starts[k] + inst.jobs[r.stops[k].job].duration > job.window.1 {
+        let prev_end = r.starts[k] + inst.jobs[r.stops[k].job].duration;
+        if prev_end > job.window.1 {
             return None;
         }
+        end = end.max(prev_end);
     }
+    end += job.duration;
     if let Some(st) = r.stops.get(p) {
-        if let Some(f) = st.fixed {
-            if job.window.0.max(inst.now) + job.duration + inst.drive(jl, inst.jobs[st.job].loc) > f
-            {
-                return None;
+        let next = &inst.jobs[st.job];
+        match st.fixed {
+            Some(f) => {
+                if end > f || end + inst.drive(jl, next.loc) > f {
+                    return None;
+                }
+            }
+            // the next stop would start after the job ends: past its window?
+            None => {
+                if end > next.window.1 {
+                    return None;
+                }
             }
         }
     }
