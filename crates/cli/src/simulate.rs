@@ -4,7 +4,7 @@
 //! DIR/summary.md, DIR/technicians.csv, DIR/audit.jsonl, DIR/report.html and DIR/timings.csv
 //! (solver wall-clock times, kept apart so the others are byte-identical
 //! for any --threads).
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -122,11 +122,45 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         indicatif::ProgressBar::hidden()
     };
     let make = |name: &str| solver_by_name(name).map(|s| s as Box<dyn autodispatch_model::Solver>);
-    let runs =
-        experiment::run(&sc, &exp, &make, &|| bar.inc(1)).map_err(|e| usage(e.to_string()))?;
-    bar.finish_and_clear();
-
+    // audit.jsonl and technicians.csv grow with the days: they are written
+    // as runs finish (in order), and each run keeps only what the summary
+    // and report need, so memory stays flat however many days there are
     let dir = &args.out;
+    let tmp = |name: &str| dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let create = |name: &str| {
+        std::fs::File::create(tmp(name))
+            .map(std::io::BufWriter::new)
+            .with_context(|| format!("cannot write {}", tmp(name).display()))
+    };
+    let mut audit = create("audit.jsonl")?;
+    let mut techs = create("technicians.csv")?;
+    techs.write_all(experiment::TECHNICIANS_HEADER.as_bytes())?;
+    let mut runs = Vec::new();
+    let mut io_error: Option<std::io::Error> = None;
+    experiment::run_streaming(&sc, &exp, &make, &|| bar.inc(1), &mut |mut r| {
+        if io_error.is_none() {
+            let written = audit
+                .write_all(experiment::audit_lines(&exp, &r).as_bytes())
+                .and_then(|()| techs.write_all(experiment::technician_rows(&exp, &r).as_bytes()));
+            io_error = written.err();
+        }
+        if r.day != 0 {
+            r.lighten();
+        }
+        runs.push(r);
+    })
+    .map_err(|e| usage(e.to_string()))?;
+    bar.finish_and_clear();
+    if let Some(e) = io_error {
+        return Err(e).context("cannot write the audit trail or technicians.csv");
+    }
+    for (mut w, name) in [(audit, "audit.jsonl"), (techs, "technicians.csv")] {
+        w.flush()?;
+        drop(w);
+        std::fs::rename(tmp(name), dir.join(name))
+            .with_context(|| format!("cannot write {}", dir.join(name).display()))?;
+    }
+
     write_output(
         Some(&dir.join("days.csv")),
         experiment::days_csv(&exp, &runs).trim_end(),
@@ -134,14 +168,6 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     write_output(
         Some(&dir.join("summary.md")),
         experiment::summary_md(&sc, &exp, &runs).trim_end(),
-    )?;
-    write_output(
-        Some(&dir.join("technicians.csv")),
-        experiment::technicians_csv(&exp, &runs).trim_end(),
-    )?;
-    write_output(
-        Some(&dir.join("audit.jsonl")),
-        experiment::audit_jsonl(&exp, &runs).trim_end(),
     )?;
     let summary = experiment::summary_md(&sc, &exp, &runs);
     write_output(

@@ -58,36 +58,80 @@ pub fn run(
     make: SolverFactory<'_>,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Vec<Run>, ExperimentError> {
+    let mut runs = Vec::new();
+    run_streaming(sc, exp, make, progress, &mut |r| runs.push(r))?;
+    Ok(runs)
+}
+
+/// Like [`run`], but hands each run to `sink` in (day, solver) order as
+/// soon as its block of days is done, so a caller that writes and drops
+/// the bulky parts keeps memory flat however many days there are. Days go
+/// in blocks of a few per worker; within a block they run in parallel.
+///
+/// # Errors
+/// An unknown solver name (checked before anything runs), or the thread pool.
+pub fn run_streaming(
+    sc: &Scenario,
+    exp: &Experiment,
+    make: SolverFactory<'_>,
+    progress: &(dyn Fn() + Sync),
+    sink: &mut dyn FnMut(Run),
+) -> Result<(), ExperimentError> {
     for name in &exp.solvers {
         if make(name).is_none() {
             return Err(ExperimentError::UnknownSolver(name.clone()));
         }
     }
-    let tasks: Vec<(u32, usize)> = (0..exp.days)
-        .flat_map(|d| (0..exp.solvers.len()).map(move |s| (d, s)))
-        .collect();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(exp.threads)
         .build()
         .map_err(|e| ExperimentError::Threads(exp.threads, e.to_string()))?;
-    let mut runs: Vec<Run> = pool.install(|| {
-        tasks
-            .par_iter()
-            .map(|&(day, s)| {
-                let solver = make(&exp.solvers[s]).expect("names checked above");
-                let sim_day = generate_sim_day(sc, exp.seed, day);
-                let outcome = replay(sc, &sim_day, solver.as_ref(), &exp.replay, &mut |_, _| {});
-                progress();
-                Run {
-                    day,
-                    solver: s,
-                    outcome,
-                }
-            })
-            .collect()
-    });
-    runs.sort_by_key(|r| (r.day, r.solver));
-    Ok(runs)
+    let block = u32::try_from(pool.current_num_threads() * 4)
+        .unwrap_or(u32::MAX)
+        .max(8);
+    let mut first = 0;
+    while first < exp.days {
+        let last = first.saturating_add(block).min(exp.days);
+        let tasks: Vec<(u32, usize)> = (first..last)
+            .flat_map(|d| (0..exp.solvers.len()).map(move |s| (d, s)))
+            .collect();
+        let mut runs: Vec<Run> = pool.install(|| {
+            tasks
+                .par_iter()
+                .map(|&(day, s)| {
+                    let solver = make(&exp.solvers[s]).expect("names checked above");
+                    let sim_day = generate_sim_day(sc, exp.seed, day);
+                    let outcome =
+                        replay(sc, &sim_day, solver.as_ref(), &exp.replay, &mut |_, _| {});
+                    progress();
+                    Run {
+                        day,
+                        solver: s,
+                        outcome,
+                    }
+                })
+                .collect()
+        });
+        runs.sort_by_key(|r| (r.day, r.solver));
+        for r in runs {
+            sink(r);
+        }
+        first = last;
+    }
+    Ok(())
+}
+
+impl Run {
+    /// Drops what only the audit trail and the day-0 board need (audit,
+    /// visits, jobs left, locations), keeping metrics, technicians and timings.
+    pub fn lighten(&mut self) {
+        let o = &mut self.outcome;
+        o.audit = Vec::new();
+        o.visits = Vec::new();
+        o.left = Vec::new();
+        o.homes = Vec::new();
+        o.job_locations = std::collections::BTreeMap::new();
+    }
 }
 
 /// A metric's column name and how to read it from a day's metrics.
@@ -406,10 +450,21 @@ pub fn summary_md(sc: &Scenario, exp: &Experiment, runs: &[Run]) -> String {
 /// `technicians.csv`: the Technician Performance Report's rows, per day × solver × technician.
 #[must_use]
 pub fn technicians_csv(exp: &Experiment, runs: &[Run]) -> String {
-    let mut out = String::from(
-        "day,solver,technician,name,jobs,revenue,estimates,sold,conversion,drive_minutes,work_minutes,utilisation,overtime_minutes,double_bookings,reassigned_away,called_out\n",
-    );
+    let mut out = String::from(TECHNICIANS_HEADER);
     for r in runs {
+        out.push_str(&technician_rows(exp, r));
+    }
+    out
+}
+
+/// The header line of `technicians.csv`.
+pub const TECHNICIANS_HEADER: &str = "day,solver,technician,name,jobs,revenue,estimates,sold,conversion,drive_minutes,work_minutes,utilisation,overtime_minutes,double_bookings,reassigned_away,called_out\n";
+
+/// The `technicians.csv` rows of one run.
+#[must_use]
+pub fn technician_rows(exp: &Experiment, r: &Run) -> String {
+    let mut out = String::new();
+    {
         for t in &r.outcome.technicians {
             #[allow(clippy::cast_precision_loss)]
             let conv = if t.estimates == 0 {
@@ -458,8 +513,14 @@ struct AuditLine<'a> {
 /// `audit.jsonl`: every optimizer action and toggle change, one JSON object a line.
 #[must_use]
 pub fn audit_jsonl(exp: &Experiment, runs: &[Run]) -> String {
+    runs.iter().map(|r| audit_lines(exp, r)).collect()
+}
+
+/// The `audit.jsonl` lines of one run.
+#[must_use]
+pub fn audit_lines(exp: &Experiment, r: &Run) -> String {
     let mut out = String::new();
-    for r in runs {
+    {
         for e in &r.outcome.audit {
             let line = AuditLine {
                 day: r.day,

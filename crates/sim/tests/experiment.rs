@@ -19,16 +19,21 @@ fn outputs_do_not_depend_on_threads() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/small.toml");
     let sc = Scenario::load(&path).unwrap();
     let mut exp = Experiment {
-        days: 3,
+        days: 10,
         seed: 77,
         solvers: vec!["greedy".into(), "greedy-b".into()],
         replay: ReplayOptions::default(),
         threads: 1,
     };
     let one = experiment::run(&sc, &exp, &make, &|| {}).unwrap();
+    // runs arrive in (day, solver) order, across blocks of days
+    let order: Vec<(u32, usize)> = one.iter().map(|r| (r.day, r.solver)).collect();
+    let mut sorted = order.clone();
+    sorted.sort_unstable();
+    assert_eq!(order, sorted);
     exp.threads = 2;
     let two = experiment::run(&sc, &exp, &make, &|| {}).unwrap();
-    assert_eq!(one.len(), 6);
+    assert_eq!(one.len(), 20);
     assert_eq!(
         experiment::days_csv(&exp, &one),
         experiment::days_csv(&exp, &two)
@@ -49,7 +54,7 @@ fn outputs_do_not_depend_on_threads() {
     let md = experiment::summary_md(&sc, &exp, &one);
     assert!(md.contains("| revenue_realised | 0.00 ± 0.00 |"), "{md}");
     let csv = experiment::days_csv(&exp, &one);
-    assert_eq!(csv.lines().count(), 7);
+    assert_eq!(csv.lines().count(), 21);
     assert!(csv.starts_with("day,solver,jobs,"));
     let audit = experiment::audit_jsonl(&exp, &one);
     for line in audit.lines() {
