@@ -128,12 +128,14 @@ impl Milp {
         let limit = opts.time_limit.as_secs_f64();
         let at = |f: f64| t0 + Duration::from_secs_f64((limit * f).max(0.0));
         let heur_end = at(0.25);
-        let cg_end = at(0.6);
+        let cg_end = at(0.5);
+        let dive_end = at(0.8);
         let ip_end = at(0.9);
         let n_techs = inst.techs.len();
-        let techs: Vec<TechData> = (0..n_techs)
+        let mut techs: Vec<TechData> = (0..n_techs)
             .map(|t| TechData::new(inst, t, self.max_label_jobs, self.ng_size))
             .collect();
+        let twins = twins(inst, &techs);
         let mut rows: Vec<usize> = techs
             .iter()
             .flat_map(|td| td.cands.iter().copied())
@@ -237,8 +239,22 @@ impl Milp {
             let mut lag: f64 = shape.rows.iter().map(|&j| lp.pi[j]).sum();
             let mut added = 0;
             let mut all_exact = true;
-            for td in &techs {
-                let r = price(inst, td, &lp.pi, lp.mu[td.t] + 1e-6, &lim);
+            let mut grew = false;
+            let mut sigma_of: Vec<Option<f64>> = vec![None; n_techs];
+            for td in &mut techs {
+                // identical technicians share one pricing: same routes, same best
+                if let Some(&rep) = twins[td.t].iter().find(|&&u| u < td.t) {
+                    if let Some(sg) = sigma_of[rep] {
+                        lag += sg;
+                        continue;
+                    }
+                }
+                let thr = twins[td.t]
+                    .iter()
+                    .map(|&u| lp.mu[u])
+                    .fold(lp.mu[td.t], f64::min);
+                let r = price(inst, td, &lp.pi, thr + 1e-6, &lim);
+                grew |= td.forbid_cycles(&r.cycles);
                 let sigma = if r.exact {
                     if td.must_route {
                         r.best
@@ -250,8 +266,15 @@ impl Milp {
                     td.relaxed_bound(inst, &lp.pi).max(r.best)
                 };
                 lag += sigma;
+                sigma_of[td.t] = Some(sigma);
                 for stops in r.routes {
                     if let Some(c) = Column::new(inst, td.t, stops) {
+                        // an identical technician can drive the same route
+                        for &t2 in &twins[td.t] {
+                            let mut c2 = c.clone();
+                            c2.tech = t2;
+                            pool.add(c2);
+                        }
                         if pool.add(c).is_some() {
                             added += 1;
                         }
@@ -260,18 +283,18 @@ impl Milp {
             }
             bound = bound.min(lag);
             if heuristic {
-                if added == 0 || Instant::now() >= heur_end {
+                if (added == 0 && !grew) || Instant::now() >= heur_end {
                     heuristic = false;
                 }
                 continue;
             }
-            if added == 0 || bound - lp.value <= 1e-9 * lp.value.abs().max(1.0) {
+            if (added == 0 && !grew) || bound - lp.value <= 1e-9 * lp.value.abs().max(1.0) {
                 converged = all_exact;
                 break;
             }
         }
 
-        // integer master: our packings, then microlp
+        // integer master: our packings, price-and-dive, then microlp
         let cols = &pool.cols;
         let mut by_x: Vec<usize> = (0..cols.len()).collect();
         if last_x.len() == cols.len() {
@@ -288,6 +311,15 @@ impl Milp {
             {
                 incumbent = p;
             }
+        }
+        let p = self.price_and_dive(
+            inst, &shape, &mut techs, &mut pool, &baselines, &twins, dive_end,
+        );
+        let cols = &pool.cols;
+        if master::feasible(&shape, cols, &p)
+            && master::value_of(cols, &p) > master::value_of(cols, &incumbent) + 1e-9
+        {
+            incumbent = p;
         }
         let mut ip_proven = false;
         let left = ip_end
@@ -351,6 +383,147 @@ impl Milp {
     }
 }
 
+impl Milp {
+    /// Price-and-dive: solve the LP over the columns that fit what is
+    /// fixed so far, price new routes for the technicians still free
+    /// (heuristically, around the jobs already taken), fix the columns at
+    /// one or else the largest, and repeat. Finished by packing.
+    #[allow(clippy::too_many_arguments)]
+    fn price_and_dive(
+        &self,
+        inst: &Instance,
+        shape: &Shape,
+        techs: &mut [TechData],
+        pool: &mut Pool,
+        baselines: &[Option<usize>],
+        twins: &[Vec<usize>],
+        deadline: Instant,
+    ) -> Vec<usize> {
+        let mut job_used = vec![false; shape.n_jobs];
+        let mut tech_used = vec![false; shape.n_techs];
+        let mut pick: Vec<usize> = Vec::new();
+        let mut last_order: Vec<usize> = Vec::new();
+        'dive: while Instant::now() < deadline {
+            let mut lp;
+            let mut free: Vec<usize>;
+            let mut reprice = 0;
+            loop {
+                free = (0..pool.cols.len())
+                    .filter(|&k| {
+                        let c = &pool.cols[k];
+                        !tech_used[c.tech] && c.jobs.iter().all(|&j| !job_used[j])
+                    })
+                    .collect();
+                if free.is_empty() && (reprice > 0 || tech_used.iter().all(|&u| u)) {
+                    break 'dive;
+                }
+                let sub: Vec<Column> = free.iter().map(|&k| pool.cols[k].clone()).collect();
+                let left = deadline
+                    .saturating_duration_since(Instant::now())
+                    .as_secs_f64();
+                lp = match master::solve_lp(shape, &sub, left) {
+                    Ok(lp) => lp,
+                    Err(_) => break 'dive,
+                };
+                if reprice >= 8 || Instant::now() >= deadline {
+                    break;
+                }
+                reprice += 1;
+                let mut pi = lp.pi.clone();
+                for (j, used) in job_used.iter().enumerate() {
+                    if *used {
+                        pi[j] = f64::INFINITY;
+                    }
+                }
+                let lim = PriceLimits {
+                    bucket_cap: self.heuristic_bucket_cap * 4,
+                    skip_nonpositive: true,
+                    max_labels: self.max_labels,
+                    max_columns: self.columns_per_round,
+                    deadline,
+                };
+                let mut added = 0;
+                for td in techs.iter_mut() {
+                    if tech_used[td.t] {
+                        continue;
+                    }
+                    let r = price(inst, td, &pi, lp.mu[td.t] + 1e-6, &lim);
+                    td.forbid_cycles(&r.cycles);
+                    for stops in r.routes {
+                        if let Some(c) = Column::new(inst, td.t, stops) {
+                            for &t2 in &twins[td.t] {
+                                if !tech_used[t2] {
+                                    let mut c2 = c.clone();
+                                    c2.tech = t2;
+                                    pool.add(c2);
+                                }
+                            }
+                            if pool.add(c).is_some() {
+                                added += 1;
+                            }
+                        }
+                    }
+                }
+                if added == 0 {
+                    break;
+                }
+            }
+            // identical technicians split a route's weight: sum it back
+            let mut weight: std::collections::HashMap<Vec<usize>, f64> =
+                std::collections::HashMap::new();
+            for (i, &k) in free.iter().enumerate() {
+                let key: Vec<usize> = pool.cols[k].stops.iter().map(|s| s.job).collect();
+                *weight.entry(key).or_insert(0.0) += lp.x[i];
+            }
+            let score: Vec<f64> = free
+                .iter()
+                .enumerate()
+                .map(|(i, &k)| {
+                    let key: Vec<usize> = pool.cols[k].stops.iter().map(|s| s.job).collect();
+                    weight[&key].max(lp.x[i])
+                })
+                .collect();
+            let mut order: Vec<usize> = (0..free.len()).collect();
+            order.sort_by(|&a, &b| {
+                score[b]
+                    .total_cmp(&score[a])
+                    .then(lp.x[b].total_cmp(&lp.x[a]))
+                    .then(a.cmp(&b))
+            });
+            last_order = order.iter().map(|&i| free[i]).collect();
+            let mut fixed_any = false;
+            for (rank, &i) in order.iter().enumerate() {
+                if lp.x[i] < 1e-6 || (rank > 0 && score[i] < 0.99) {
+                    break;
+                }
+                let c = &pool.cols[free[i]];
+                if tech_used[c.tech] || c.jobs.iter().any(|&j| job_used[j]) {
+                    continue;
+                }
+                tech_used[c.tech] = true;
+                for &j in &c.jobs {
+                    job_used[j] = true;
+                }
+                pick.push(free[i]);
+                fixed_any = true;
+            }
+            if !fixed_any {
+                break;
+            }
+        }
+        let cols = &pool.cols;
+        let mut by_value: Vec<usize> = (0..cols.len()).collect();
+        by_value.sort_by(|&a, &b| cols[b].value.total_cmp(&cols[a].value).then(a.cmp(&b)));
+        let order: Vec<usize> = pick
+            .iter()
+            .chain(&last_order)
+            .chain(&by_value)
+            .copied()
+            .collect();
+        master::pack(shape, cols, &order, baselines)
+    }
+}
+
 impl Solver for Milp {
     fn name(&self) -> &str {
         "milp"
@@ -364,6 +537,46 @@ impl Solver for Milp {
         self.run(inst, &rest, warm.as_ref().map(|w| &w.schedule))
             .map(|o| o.solution)
     }
+}
+
+/// For each technician, the others that are interchangeable with it: same
+/// start, home, shifts, blocked time, conversion and candidate jobs, and no
+/// fixed stops, so any route of one is the same route for the other.
+fn twins(inst: &Instance, techs: &[TechData]) -> Vec<Vec<usize>> {
+    let key = |t: usize| {
+        let ti = &inst.techs[t];
+        if !techs[t].fixed.is_empty() || techs[t].cands.is_empty() {
+            return None;
+        }
+        let prefs: Vec<usize> = techs[t]
+            .cands
+            .iter()
+            .copied()
+            .filter(|&j| inst.jobs[j].preferred == Some(t))
+            .collect();
+        if !prefs.is_empty() {
+            return None;
+        }
+        Some(format!(
+            "{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}",
+            ti.start_loc,
+            ti.home,
+            ti.free_from,
+            ti.regular,
+            ti.blocked,
+            ti.conversion,
+            techs[t].cands
+        ))
+    };
+    let keys: Vec<Option<String>> = (0..techs.len()).map(key).collect();
+    (0..techs.len())
+        .map(|t| match &keys[t] {
+            None => Vec::new(),
+            Some(k) => (0..techs.len())
+                .filter(|&u| u != t && keys[u].as_ref() == Some(k))
+                .collect(),
+        })
+        .collect()
 }
 
 /// Share of the time limit the greedy warm start may use.

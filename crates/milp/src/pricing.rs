@@ -146,6 +146,28 @@ impl TechData {
         }
     }
 
+    /// Makes the labelling remember each repeated job along its cycle, so
+    /// the same cycle cannot come back (dynamic ng-routes). True when some
+    /// neighbourhood grew.
+    pub fn forbid_cycles(&mut self, cycles: &[Vec<usize>]) -> bool {
+        let mut grew = false;
+        for seq in cycles {
+            for (p, &c) in seq.iter().enumerate() {
+                let Some(q) = seq[p + 1..].iter().position(|&x| x == c) else {
+                    continue;
+                };
+                for &mid in &seq[p + 1..p + 1 + q] {
+                    let bit = 1u64 << (c % 64);
+                    if self.ng[mid][c / 64] & bit == 0 {
+                        self.ng[mid][c / 64] |= bit;
+                        grew = true;
+                    }
+                }
+            }
+        }
+        grew
+    }
+
     /// A valid upper bound on the best reduced route value of this
     /// technician under `pi`, without routing: a fractional time knapsack
     /// where each job costs its duration plus its shortest possible drive
@@ -212,8 +234,10 @@ pub struct PriceResult {
     pub best: f64,
     /// True when `best` is proven the maximum over every route.
     pub exact: bool,
-    /// Routes whose reduced value exceeds the threshold, best first.
+    /// Elementary routes whose reduced value exceeds the threshold, best first.
     pub routes: Vec<Vec<RouteStop>>,
+    /// The best routes that visit a job twice (local job indices in order).
+    pub cycles: Vec<Vec<usize>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -466,29 +490,44 @@ pub fn price(
         exact = false;
     }
     found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    let routes = found
-        .iter()
-        .take(lim.max_columns)
-        .map(|&(_, idx)| {
-            let mut stops = Vec::new();
-            let mut cur = idx;
-            while cur != NONE {
-                let l = &arena[cur as usize];
-                let node = l.node as usize;
-                if node >= 1 && node <= n {
-                    stops.push(RouteStop::movable(td.lab[node - 1]));
-                } else if node > n {
-                    stops.push(td.fixed[node - 1 - n]);
-                }
-                cur = l.parent;
+    let mut routes = Vec::new();
+    let mut cycles = Vec::new();
+    for &(_, idx) in &found {
+        if routes.len() >= lim.max_columns {
+            break;
+        }
+        let mut stops = Vec::new();
+        let mut locals = Vec::new();
+        let mut cur = idx;
+        while cur != NONE {
+            let l = &arena[cur as usize];
+            let node = l.node as usize;
+            if node >= 1 && node <= n {
+                stops.push(RouteStop::movable(td.lab[node - 1]));
+                locals.push(node - 1);
+            } else if node > n {
+                stops.push(td.fixed[node - 1 - n]);
             }
-            stops.reverse();
-            stops
-        })
-        .collect();
+            cur = l.parent;
+        }
+        stops.reverse();
+        locals.reverse();
+        let mut sorted = locals.clone();
+        sorted.sort_unstable();
+        if sorted.windows(2).any(|w| w[0] == w[1]) {
+            // an ng-route with a cycle: no column, but it tells where the
+            // neighbourhoods must remember more
+            if cycles.len() < 3 {
+                cycles.push(locals);
+            }
+        } else {
+            routes.push(stops);
+        }
+    }
     PriceResult {
         best,
         exact,
         routes,
+        cycles,
     }
 }
