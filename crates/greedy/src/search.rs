@@ -421,16 +421,14 @@ impl Search<'_, '_> {
                 if e < ws - inst.jobs[j].duration - 60.0 || s > we + 60.0 {
                     continue;
                 }
-                let rem_drive = splice_drive(inst, t, r, p, p + 1, &[]);
-                let rem = -inst.profit(x, t) - inst.drive_cost * (rem_drive - r.drive);
-                // j must at least pay for x's loss, counting x's best return
-                let floor = -rem - self.ctx.max_profit[x];
-                if inst.profit(j, t) <= floor
-                    || (self.thorough && r.eval(inst, t, p, &[], p + 1).is_none())
-                {
-                    continue;
-                }
                 let (stops, gain) = if self.thorough {
+                    let rem_drive = splice_drive(inst, t, r, p, p + 1, &[]);
+                    let rem = -inst.profit(x, t) - inst.drive_cost * (rem_drive - r.drive);
+                    // j must at least pay for x's loss, counting x's best return
+                    let floor = -rem - self.ctx.max_profit[x];
+                    if inst.profit(j, t) <= floor || r.eval(inst, t, p, &[], p + 1).is_none() {
+                        continue;
+                    }
                     // j anywhere in the route without x
                     let mut without = r.stops.clone();
                     without.remove(p);
@@ -449,9 +447,10 @@ impl Search<'_, '_> {
                     let with = [RouteStop::movable(j)];
                     let d = splice_drive(inst, t, r, p, p + 1, &with) - r.drive;
                     let gain = inst.profit(j, t) - inst.profit(x, t) - inst.drive_cost * d;
-                    if gain + self.ctx.max_profit[x] <= EPS
-                        || r.eval(inst, t, p, &with, p + 1).is_none()
-                    {
+                    if gain + self.ctx.max_profit[x] <= EPS {
+                        continue;
+                    }
+                    if r.eval(inst, t, p, &with, p + 1).is_none() {
                         continue;
                     }
                     let mut stops = r.stops.clone();
