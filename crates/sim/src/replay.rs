@@ -1033,12 +1033,19 @@ pub fn replay(
             c += cycle;
         }
     }
-    let (mut next_event, mut next_cycle) = (0, 0);
+    let (mut next_event, mut next_cycle, mut cycle_no) = (0, 0, 0);
+    // a call-in or a call-out during business hours is planned for at once
+    let on_events = !opts.static_plan && sc.replay.resolve_on_events;
+    let mut urgent = false;
     let mut seconds = Vec::new();
     let mut last_plan: Option<Plan> = None;
     let limit = bh.1 + 24.0 * 60.0;
     loop {
-        let tc = cycles.get(next_cycle).copied().unwrap_or(f64::INFINITY);
+        let tc = if urgent {
+            sim.now
+        } else {
+            cycles.get(next_cycle).copied().unwrap_or(f64::INFINITY)
+        };
         let te = events.get(next_event).map_or(f64::INFINITY, |e| e.0);
         let mut tt = f64::INFINITY;
         let mut who = None;
@@ -1070,12 +1077,20 @@ pub fn replay(
                 2 => sim.callout(k),
                 _ => sim.manual(k),
             }
+            urgent |= on_events && matches!(kind, 0 | 2) && sim.now >= bh.0 && sim.now < bh.1;
             sim.rebuild_queues();
             continue;
         }
-        // a cycle
-        let n = next_cycle;
-        next_cycle += 1;
+        // a cycle: a regular one due now is merged into an event's
+        urgent = false;
+        while cycles
+            .get(next_cycle)
+            .is_some_and(|&c| c <= sim.now + TIME_TOL)
+        {
+            next_cycle += 1;
+        }
+        let n = cycle_no;
+        cycle_no += 1;
         sim.metrics.cycles += 1;
         let snap = sim.snapshot(n);
         if let Some(mut plan) = sim.solve(solver, &snap, opts, n, &mut seconds) {

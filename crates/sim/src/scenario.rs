@@ -273,6 +273,9 @@ pub struct ReplaySpec {
     /// Probability per job that the dispatcher assigns it by hand during the day.
     #[serde(default)]
     pub manual_rate: f64,
+    /// Also re-plan at once when a call-in or a call-out arrives.
+    #[serde(default = "yes")]
+    pub resolve_on_events: bool,
 }
 
 impl Default for ReplaySpec {
@@ -283,6 +286,7 @@ impl Default for ReplaySpec {
             duration_factor: overrun(),
             travel_factor: travel(),
             manual_rate: 0.0,
+            resolve_on_events: true,
         }
     }
 }

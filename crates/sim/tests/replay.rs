@@ -238,3 +238,35 @@ fn mid_day_snapshots_and_plans_pass_validate_py() {
     );
     assert!(n > 50);
 }
+
+#[test]
+fn call_ins_are_planned_when_they_arrive() {
+    let sc = scenario("storm-surge");
+    let d = generate_sim_day(&sc, 12, 0);
+    let out = replay(&sc, &d, &Greedy, &ReplayOptions::default(), &mut |_, _| {});
+    let at_call = d
+        .bookings
+        .iter()
+        .filter(|(t, j)| {
+            let when = autodispatch_model::time::format_time(*t);
+            out.audit.iter().any(|a| {
+                a.kind == "assign" && a.job.as_deref() == Some(j.id.as_str()) && a.time == when
+            })
+        })
+        .count();
+    assert!(
+        at_call * 2 > d.bookings.len(),
+        "{at_call} of {} call-ins planned on arrival",
+        d.bookings.len()
+    );
+    let mut later = sc.clone();
+    later.replay.resolve_on_events = false;
+    let out2 = replay(
+        &later,
+        &d,
+        &Greedy,
+        &ReplayOptions::default(),
+        &mut |_, _| {},
+    );
+    assert!(out2.metrics.cycles < out.metrics.cycles);
+}
