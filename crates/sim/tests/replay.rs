@@ -259,7 +259,7 @@ fn call_ins_are_planned_when_they_arrive() {
         "{at_call} of {} call-ins planned on arrival",
         d.bookings.len()
     );
-    let mut later = sc.clone();
+    let mut later = sc;
     later.replay.resolve_on_events = false;
     let out2 = replay(
         &later,
