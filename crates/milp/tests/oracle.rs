@@ -128,3 +128,35 @@ fn auto_keeps_the_milp_plan_when_it_is_at_least_as_good() {
     assert!(sol.bound.is_some());
     assert_clean(&p, &inst, &sol, "auto");
 }
+
+#[test]
+fn compact_arc_milp_agrees_with_brute_force_and_the_route_model() {
+    let mut solved = 0;
+    for seed in 0..110u64 {
+        let jobs = 4 + (seed % 5) as usize;
+        let techs = 1 + (seed % 3) as usize;
+        let p = random_day(500 + seed, jobs, techs);
+        let inst = Instance::new(&p);
+        let (opt, _) = brute_force(&inst).expect("a tiny day");
+        let Some(arc) = autodispatch_milp::oracle::arc_milp(&inst, 10.0).expect("microlp runs")
+        else {
+            continue;
+        };
+        assert!(
+            (arc - opt).abs() <= 1e-5 * opt.abs().max(1.0),
+            "seed {seed}: arc MILP {arc} vs brute force {opt}"
+        );
+        let out = Milp::default()
+            .run(&inst, &opts(5), None)
+            .expect("milp solves");
+        assert!(out.solution.bound.expect("bound") >= arc - 1e-6);
+        if out.solution.status == SolverStatus::Optimal {
+            assert!(
+                (out.objective - arc).abs() <= 1e-6 * arc.abs().max(1.0),
+                "seed {seed}"
+            );
+        }
+        solved += 1;
+    }
+    assert!(solved >= 100, "the arc MILP proved only {solved} days");
+}
