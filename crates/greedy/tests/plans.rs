@@ -5,6 +5,7 @@ mod common;
 
 use autodispatch_greedy::{baseline, Greedy};
 use autodispatch_model::build::objective;
+use autodispatch_model::plan::Action;
 use autodispatch_model::{Instance, Solver, SolverStatus};
 
 use common::*;
@@ -12,6 +13,7 @@ use common::*;
 #[test]
 fn greedy_plans_are_sound_and_not_below_baseline_on_200_days() {
     let mut wins = 0;
+    let (mut kept, mut moved) = (0, 0);
     for k in 0..200u64 {
         let (jobs, techs) = size(k);
         let p = autodispatch_testkit::random_day(1000 + k, jobs, techs);
@@ -36,7 +38,16 @@ fn greedy_plans_are_sound_and_not_below_baseline_on_200_days() {
             + plan.excluded.len();
         assert_eq!(listed, p.jobs.len(), "{what}: jobs lost or doubled");
         assert!((plan.metrics.objective - objective(&inst, &sol.schedule)).abs() < 1e-3);
+        for stop in plan.routes.iter().flat_map(|r| &r.stops) {
+            match stop.action {
+                Action::Kept => kept += 1,
+                Action::Rescheduled | Action::Reassigned => moved += 1,
+                _ => {}
+            }
+        }
     }
+    // current assignments that still fit keep their start (action `kept`)
+    assert!(kept >= 100 && moved > 0, "kept {kept}, moved {moved}");
     // regret insertion and local search should beat plain insertion often
     assert!(
         wins >= 40,
