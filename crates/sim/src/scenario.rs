@@ -526,22 +526,17 @@ impl Scenario {
             return Err(("job_types".into(), "needs at least one job type".into()));
         }
         let mut names: Vec<&str> = Vec::new();
-        for jt in &self.job_types {
+        for (i, jt) in self.job_types.iter().enumerate() {
+            let k = |field: &str| format!("job_types[{i}].{field}");
             if jt.name.trim().is_empty() || names.contains(&jt.name.as_str()) {
-                return Err((
-                    "job_types.name".into(),
-                    format!("{:?} is empty or repeated", jt.name),
-                ));
+                return Err((k("name"), format!("{:?} is empty or repeated", jt.name)));
             }
             names.push(&jt.name);
-            share("job_types.share", jt.share)?;
-            range("job_types.value", jt.value)?;
-            range("job_types.duration", jt.duration)?;
+            share(&k("share"), jt.share)?;
+            range(&k("value"), jt.value)?;
+            range(&k("duration"), jt.duration)?;
             if jt.duration[1] < 5.0 || jt.duration[1] > 600.0 {
-                return Err((
-                    "job_types.duration".into(),
-                    "high must be 5..=600 minutes".into(),
-                ));
+                return Err((k("duration"), "high must be 5..=600 minutes".into()));
             }
         }
         if self.job_types.iter().map(|j| j.share).sum::<f64>() <= 0.0 {
@@ -651,6 +646,33 @@ fn table_at(text: &str, line: usize) -> Option<String> {
 /// Finds the line of a dotted key (`technicians.count`), or of its closest
 /// parent that the file spells out.
 fn line_of_key(text: &str, key: &str) -> Option<usize> {
+    // `table[n].field`: the field inside the n-th `[[table]]`
+    if let Some((table, rest)) = key.split_once('[') {
+        let (n, field) = rest.split_once("].")?;
+        let n: usize = n.parse().ok()?;
+        let header = format!("[[{table}]]");
+        let mut seen = 0;
+        let mut at = None;
+        for (i, l) in text.lines().enumerate() {
+            let t = l.trim();
+            if t.starts_with('[') {
+                if at.is_some() {
+                    break;
+                }
+                if t == header {
+                    if seen == n {
+                        at = Some(i + 1);
+                    }
+                    seen += 1;
+                }
+                continue;
+            }
+            if at.is_some() && t.split_once('=').is_some_and(|(k, _)| k.trim() == field) {
+                return Some(i + 1);
+            }
+        }
+        return at;
+    }
     let parts: Vec<&str> = key.split('.').collect();
     for depth in (1..=parts.len()).rev() {
         let (table, last) = (parts[..depth - 1].join("."), parts[depth - 1]);
@@ -735,6 +757,14 @@ windows = [["08:00", "12:00"]]
         let e = Scenario::parse(&text).unwrap_err();
         assert_eq!(e.key(), Some("jobs.cancel_rate"), "{e}");
         assert_eq!(e.line(), Some(21), "{e}");
+        let text = format!("{BASE}[[job_types]]\nname = \"install\"\nshare = 2.0\nvalue = [1, 2]\nduration = [60, 90]\n");
+        let e = Scenario::parse(&text).unwrap_err();
+        assert_eq!(e.key(), Some("job_types[1].share"), "{e}");
+        assert_eq!(
+            e.line(),
+            Some(text.lines().position(|l| l == "share = 2.0").unwrap() + 1),
+            "{e}"
+        );
         let text = BASE.replace("end = \"18:00\"", "end = \"7pm\"");
         let e = Scenario::parse(&text).unwrap_err();
         assert_eq!(e.key(), Some("business_hours.end"), "{e}");
