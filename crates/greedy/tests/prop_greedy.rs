@@ -197,6 +197,66 @@ proptest! {
     }
 }
 
+/// Paths (JSON pointers) of every number in a document.
+fn numbers(v: &serde_json::Value, at: &str, out: &mut Vec<String>) {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => {
+            for (k, c) in m {
+                numbers(c, &format!("{at}/{k}"), out);
+            }
+        }
+        Value::Array(a) => {
+            for (i, c) in a.iter().enumerate() {
+                numbers(c, &format!("{at}/{i}"), out);
+            }
+        }
+        Value::Number(_) => out.push(at.to_string()),
+        _ => {}
+    }
+}
+
+/// Extreme numbers; the loader refuses some where they land, and whatever
+/// it accepts the planner must plan.
+const EXTREMES: [f64; 10] = [0.0, -0.0, 1e-300, 1e-9, 0.5, 1e7, 1e12, 1e300, -1.0, 6000.0];
+
+proptest! {
+    #![proptest_config(config(CASES / 3))]
+
+    /// Days the loader accepts after extreme numbers are written into them
+    /// (speeds, durations, values, weights, matrix entries, limits): greedy
+    /// plans them without a panic, checker-clean and losing nothing.
+    #[test]
+    fn greedy_plans_every_day_the_loader_accepts(
+        seed in 0u64..1_000_000,
+        jobs in 0usize..25,
+        techs in 0usize..5,
+        edits in prop::collection::vec((any::<prop::sample::Index>(), prop::sample::select(EXTREMES.to_vec())), 1..4),
+    ) {
+        let day = autodispatch_testkit::random_day(seed, jobs, techs);
+        let mut v: serde_json::Value = serde_json::from_str(&day.to_json()).unwrap();
+        let mut all = Vec::new();
+        numbers(&v, "", &mut all);
+        if all.is_empty() {
+            return Ok(());
+        }
+        for (i, x) in &edits {
+            *v.pointer_mut(i.get(&all).as_str()).unwrap() = serde_json::Value::from(*x);
+        }
+        let Ok(p) = autodispatch_model::parse_problem(&v.to_string()) else {
+            return Ok(());
+        };
+        let inst = Instance::new(&p);
+        let sol = Greedy
+            .solve(&inst, &opts(seed, 1))
+            .map_err(|e| TestCaseError::fail(format!("greedy failed: {e}")))?;
+        let plan = plan_of(&inst, &sol.schedule);
+        let report = check_plan(&p, &plan);
+        prop_assert!(report.is_valid(), "{}", report);
+        nothing_lost(&p, &plan).map_err(TestCaseError::fail)?;
+    }
+}
+
 /// Every edge on the degenerate sizes (no technicians, no jobs, one of each)
 /// and a mid-size day, each with a few seeds: small enough to run them all.
 #[test]
