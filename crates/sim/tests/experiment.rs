@@ -77,3 +77,29 @@ fn unknown_solvers_are_refused_before_running() {
     let err = experiment::run(&sc, &exp, &make, &|| panic!("ran")).unwrap_err();
     assert!(err.to_string().contains("nope"));
 }
+
+#[test]
+fn the_report_is_self_contained_and_escapes_every_input_string() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/small.toml");
+    let mut sc = Scenario::load(&path).unwrap();
+    sc.name = "<script>alert('x')</script> & co".into();
+    let exp = Experiment {
+        days: 2,
+        seed: 1,
+        solvers: vec!["greedy".into(), "greedy-b".into()],
+        replay: ReplayOptions::default(),
+        threads: 1,
+    };
+    let runs = experiment::run(&sc, &exp, &make, &|| {}).unwrap();
+    let md = experiment::summary_md(&sc, &exp, &runs);
+    let html = autodispatch_sim::report::report_html(&sc, &exp, &runs, &md);
+    assert!(!html.contains("<script"), "unescaped input");
+    assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co"));
+    assert!(html.matches("<svg").count() >= 8, "charts, boards and maps");
+    assert!(html.contains("Technician Performance Report"));
+    assert!(html.contains("Dispatch board"));
+    assert!(!html.contains("http"), "nothing fetched");
+    // one board and one map per solver for day 0
+    assert_eq!(html.matches("aria-label=\"dispatch board\"").count(), 2);
+    assert_eq!(html.matches("aria-label=\"routes\"").count(), 2);
+}
