@@ -1,6 +1,8 @@
 //! Construction: the plain cheapest-insertion baseline, the warm start from
 //! current assignments, and priority-ordered regret insertion.
 
+use std::time::Instant;
+
 use autodispatch_model::{Instance, JobClass};
 
 use crate::eval::Route;
@@ -135,7 +137,15 @@ fn after_insert(
 /// less the second-best technician, or less leaving it out) — goes to its
 /// best place; only the changed technician's cached insertions are
 /// updated. Jobs worth nothing (delta ≈ 0) go last, where they still fit.
-pub fn regret(ctx: &Ctx, sol: &mut Sol, weight: f64, scratch: &mut Scratch) {
+/// Returns true when `deadline` stopped it early (the jobs left out stay
+/// unrouted).
+pub fn regret(
+    ctx: &Ctx,
+    sol: &mut Sol,
+    weight: f64,
+    deadline: Instant,
+    scratch: &mut Scratch,
+) -> bool {
     let inst = ctx.inst;
     let n = inst.jobs.len();
     let mut ins: Vec<Vec<Option<(usize, f64)>>> = vec![Vec::new(); n];
@@ -167,6 +177,9 @@ pub fn regret(ctx: &Ctx, sol: &mut Sol, weight: f64, scratch: &mut Scratch) {
             }
         }
         let Some((_, j)) = pick else { break };
+        if Instant::now() >= deadline {
+            return true;
+        }
         let (_, k, _) = tops[j].expect("picked jobs have an insertion");
         let t = ctx.cands[j][k];
         let (p, _) = ins[j][k].expect("best entry exists");
@@ -205,6 +218,7 @@ pub fn regret(ctx: &Ctx, sol: &mut Sol, weight: f64, scratch: &mut Scratch) {
         live.retain(|&x| active[x]);
     }
     insert_zero_value(ctx, sol, scratch);
+    false
 }
 
 /// Jobs whose best insertion neither gains nor loses (no value, no drive

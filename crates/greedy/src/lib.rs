@@ -39,27 +39,28 @@ impl Solver for Greedy {
         let work: usize = ctx.managed.iter().map(|&j| ctx.cands[j].len()).sum();
         let small = work <= SMALL_WORK;
         let near = search::neighbours(&ctx);
-        let build = |start: Start, scratch: &mut Scratch| -> Sol {
-            match start {
-                Start::Baseline => construct::baseline(&ctx),
-                Start::Regret(w) => {
-                    let mut sol = Sol::initial(inst);
-                    construct::regret(&ctx, &mut sol, w, scratch);
-                    sol
-                }
-                Start::Warm => {
-                    let mut sol = Sol::initial(inst);
-                    construct::warm_start(&ctx, &mut sol, scratch);
-                    construct::regret(&ctx, &mut sol, 1.0, scratch);
-                    sol
-                }
+        let mut total = search::Outcome::default();
+        let mut build = |start: Start| -> Sol {
+            if let Start::Baseline = start {
+                return construct::baseline(&ctx);
             }
+            let mut sol = Sol::initial(inst);
+            let cut = match start {
+                Start::Baseline => false,
+                Start::Regret(w) => construct::regret(&ctx, &mut sol, w, deadline, &mut scratch),
+                Start::Warm => {
+                    construct::warm_start(&ctx, &mut sol, &mut scratch);
+                    construct::regret(&ctx, &mut sol, 1.0, deadline, &mut scratch)
+                }
+            };
+            total.cut |= cut;
+            sol
         };
         let starts: Vec<Sol> = if small {
-            Start::ALL.iter().map(|&s| build(s, &mut scratch)).collect()
+            Start::ALL.iter().map(|&s| build(s)).collect()
         } else {
-            let a = build(Start::Regret(1.0), &mut scratch);
-            let b = build(Start::Baseline, &mut scratch);
+            let a = build(Start::Regret(1.0));
+            let b = build(Start::Baseline);
             vec![if b.objective(inst) > a.objective(inst) + state::EPS {
                 b
             } else {
@@ -67,7 +68,6 @@ impl Solver for Greedy {
             }]
         };
         let mut best: Option<(Sol, f64)> = None;
-        let mut total = search::Outcome::default();
         for mut sol in starts {
             let out = search::improve(&ctx, &near, &mut sol, opts.seed, deadline, small);
             total.moves += out.moves;
