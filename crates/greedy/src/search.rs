@@ -221,20 +221,27 @@ impl Search<'_, '_> {
         from.remove(p);
         let mut to = self.sol.routes[u].stops.clone();
         to.insert(q, RouteStop::movable(j));
-        let saved = (self.sol.routes[t].clone(), self.sol.routes[u].clone());
+        let saved = self.sol.routes[t].clone();
         if self.apply(t, from) {
             if self.apply(u, to) {
                 return true;
             }
-            self.restore(t, saved.0);
+            self.restore(t, saved, u);
         }
         false
     }
 
     /// Puts a saved route back (after a two-route move failed half-way).
-    fn restore(&mut self, t: usize, r: Route) {
+    /// `other` is the second route of the move: unchanged, but jobs it
+    /// holds may have been marked as moved to `t`.
+    fn restore(&mut self, t: usize, r: Route, other: usize) {
         let ok = self.sol.set_route(self.inst, t, r.stops);
         debug_assert!(ok, "a saved route times again");
+        for st in &self.sol.routes[other].stops {
+            if self.inst.jobs[st.job].class == JobClass::Managed {
+                self.sol.tech_of[st.job] = Some(other);
+            }
+        }
     }
 
     /// Exchanges routed job `j` with a neighbour in another route, each
@@ -279,7 +286,7 @@ impl Search<'_, '_> {
                 if self.apply(t2, b) {
                     return true;
                 }
-                self.restore(t1, saved);
+                self.restore(t1, saved, t2);
             }
         }
         false
@@ -349,7 +356,7 @@ impl Search<'_, '_> {
                 if self.apply(t2, b) {
                     return true;
                 }
-                self.restore(t1, saved);
+                self.restore(t1, saved, t2);
             }
         }
         false
@@ -473,7 +480,7 @@ impl Search<'_, '_> {
                     if self.apply(u, to) {
                         return true;
                     }
-                    self.restore(t, saved);
+                    self.restore(t, saved, u);
                 }
             }
         }
