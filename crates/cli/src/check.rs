@@ -66,17 +66,17 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
                 "preferred": m.preferred,
             }
         });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        crate::outln!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         if report.is_valid() {
-            println!("VALID");
+            crate::outln!("VALID");
         } else {
-            println!("INVALID: {} violation(s)", report.violations.len());
+            crate::outln!("INVALID: {} violation(s)", report.violations.len());
             for v in &report.violations {
-                println!("  {}", describe(v));
+                crate::outln!("  {}", describe(v));
             }
         }
-        println!(
+        crate::outln!(
             "recomputed: assigned {}  unassigned {}  value {:.2}  weighted {:.2}  drive {:.2} min  objective {:.2}",
             m.assigned, m.unassigned, m.value, m.weighted_value, m.drive_minutes, m.objective
         );

@@ -7,12 +7,14 @@ use anyhow::Context;
 use autodispatch_model::{load_problem_file, Problem, Solver};
 
 /// Every solver name `--solver` takes.
-pub const SOLVER_NAMES: [&str; 1] = ["greedy"];
+pub const SOLVER_NAMES: [&str; 3] = ["auto", "greedy", "milp"];
 
 /// The solver of a `--solver` name.
 pub fn solver_by_name(name: &str) -> Option<Box<dyn Solver + Send + Sync>> {
     match name {
         "greedy" => Some(Box::new(autodispatch_greedy::Greedy::default())),
+        "milp" => Some(Box::new(autodispatch_milp::Milp::default())),
+        "auto" => Some(Box::new(autodispatch_milp::Auto::default())),
         _ => None,
     }
 }
@@ -53,15 +55,35 @@ pub fn load_problem(path: &Path) -> anyhow::Result<Problem> {
     })
 }
 
+/// Prints a line to stdout; a closed pipe (`| head`) ends output quietly
+/// instead of panicking like `println!`.
+#[macro_export]
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::common::write_stdout(&format!($($arg)*))
+    };
+}
+
+/// Writes one line to stdout, ignoring a closed pipe.
+pub fn write_stdout(line: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+}
+
 /// Writes text to a file atomically (temp file + rename), so a failed run
 /// never leaves a partial output, or to stdout when no path is given.
 pub fn write_output(path: Option<&Path>, text: &str) -> anyhow::Result<()> {
     match path {
         None => {
             let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())?;
-            out.write_all(b"\n")?;
-            out.flush()?;
+            let written = out
+                .write_all(text.as_bytes())
+                .and_then(|()| out.write_all(b"\n"))
+                .and_then(|()| out.flush());
+            match written {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                other => other?,
+            }
         }
         Some(p) => {
             let dir = p

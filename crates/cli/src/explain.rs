@@ -141,23 +141,23 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             })
             .collect();
         let out = json!({ "job": inst.jobs[j].id, "status": status, "technicians": techs });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        crate::outln!("{}", serde_json::to_string_pretty(&out)?);
     } else {
-        println!("{} — {}", inst.jobs[j].id, status);
-        println!();
+        crate::outln!("{} — {}", inst.jobs[j].id, status);
+        crate::outln!("");
         for r in &rows {
             let id = &inst.techs[r.tech].id;
             match (&r.alone, &r.insertion) {
-                (Ok(_), Some(Ok((d, s)))) => println!(
+                (Ok(_), Some(Ok((d, s)))) => crate::outln!(
                     "  {id:<8} fits    best insertion at {} changes the objective by {:+.2}",
                     clock(*s),
                     d
                 ),
-                (Ok(d), Some(Err((rule, detail)))) => println!(
+                (Ok(d), Some(Err((rule, detail)))) => crate::outln!(
                     "  {id:<8} fits alone ({d:+.2}), but not into the current route [{rule}]: {detail}"
                 ),
-                (Ok(d), None) => println!("  {id:<8} fits alone ({d:+.2})"),
-                (Err((rule, detail)), _) => println!("  {id:<8} no      [{rule}] {detail}"),
+                (Ok(d), None) => crate::outln!("  {id:<8} fits alone ({d:+.2})"),
+                (Err((rule, detail)), _) => crate::outln!("  {id:<8} no      [{rule}] {detail}"),
             }
         }
     }

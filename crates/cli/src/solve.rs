@@ -75,7 +75,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     }
     let summary = summary(&problem, &plan);
     match (&args.output, args.summary) {
-        (None, true) => println!("{summary}"),
+        (None, true) => crate::outln!("{summary}"),
         (None, false) => write_output(None, &plan.to_json())?,
         (Some(p), show) => {
             write_output(Some(p), &plan.to_json())?;
