@@ -41,6 +41,10 @@ pub struct Args {
     /// Re-optimization period in minutes (default: the scenario's).
     #[arg(long, value_name = "MINUTES")]
     pub cycle_minutes: Option<f64>,
+    /// Apply plans without checking them first (faster on big days; a
+    /// solver bug could then corrupt the simulated day).
+    #[arg(long)]
+    pub no_check: bool,
     /// Output directory (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -102,6 +106,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             static_plan: args.static_plan,
             cycle_minutes: args.cycle_minutes,
             time_limit: Duration::from_secs_f64(args.time_limit),
+            check_plans: !args.no_check,
         },
         threads: args.threads,
     };

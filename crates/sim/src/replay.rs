@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
+use autodispatch_model::check::check_instance;
 use autodispatch_model::instance::haversine_km;
 use autodispatch_model::plan::{Action, Alert, AlertKind, Plan, SolverInfo};
 use autodispatch_model::problem::{
@@ -43,6 +44,9 @@ pub struct ReplayOptions {
     pub cycle_minutes: Option<f64>,
     /// Per-cycle solver time limit.
     pub time_limit: Duration,
+    /// Check every plan with the model's checker before applying it; a
+    /// plan with violations counts as a fault and is not applied.
+    pub check_plans: bool,
 }
 
 impl Default for ReplayOptions {
@@ -51,6 +55,7 @@ impl Default for ReplayOptions {
             static_plan: false,
             cycle_minutes: None,
             time_limit: Duration::from_secs(10),
+            check_plans: true,
         }
     }
 }
@@ -795,12 +800,30 @@ impl Sim<'_> {
                     bound: sol.bound,
                     note: sol.note.clone(),
                 };
-                build_plan(&inst, &sol.schedule, info)
+                let plan = build_plan(&inst, &sol.schedule, info);
+                (inst, plan)
             })
         }));
         seconds.push(clock.elapsed().as_secs_f64());
         let fault = match result {
-            Ok(Ok(plan)) => return Some(plan),
+            Ok(Ok((inst, plan))) => {
+                if !opts.check_plans {
+                    return Some(plan);
+                }
+                // a plan that breaks a rule is not applied: the simulated
+                // day must stay one a dispatcher could have run
+                let report =
+                    catch_unwind(AssertUnwindSafe(|| check_instance(&inst, &plan.to_value())));
+                match report {
+                    Ok(r) if r.violations.is_empty() => return Some(plan),
+                    Ok(r) => format!(
+                        "the plan breaks {} rule(s), first: {}",
+                        r.violations.len(),
+                        r.violations[0]
+                    ),
+                    Err(_) => "the checker panicked on the plan".to_string(),
+                }
+            }
             Ok(Err(e)) => e.to_string(),
             Err(panic) => {
                 let msg = panic

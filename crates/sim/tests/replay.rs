@@ -270,3 +270,62 @@ fn call_ins_are_planned_when_they_arrive() {
     );
     assert!(out2.metrics.cycles < out.metrics.cycles);
 }
+
+/// Puts every optimizer job on the first technician at its window start: a
+/// solver bug the replay must not apply.
+struct Reckless;
+
+impl Solver for Reckless {
+    fn name(&self) -> &str {
+        "reckless"
+    }
+    fn solve(&self, inst: &Instance, _: &SolveOptions) -> Result<Solution, SolveError> {
+        let mut schedule = autodispatch_model::Schedule {
+            routes: vec![Vec::new(); inst.techs.len()],
+        };
+        for j in 0..inst.jobs.len() {
+            if inst.is_optimizer_job(j) {
+                schedule.routes[0].push(autodispatch_model::Visit {
+                    job: j,
+                    start: inst.jobs[j].window.0,
+                });
+            }
+        }
+        Ok(Solution {
+            schedule,
+            status: autodispatch_model::SolverStatus::Feasible,
+            bound: None,
+            note: None,
+        })
+    }
+}
+
+#[test]
+fn plans_that_break_rules_are_faults_and_never_applied() {
+    let sc = scenario("small");
+    let d = generate_sim_day(&sc, 6, 0);
+    let mut applied = 0;
+    let out = replay(
+        &sc,
+        &d,
+        &Reckless,
+        &ReplayOptions::default(),
+        &mut |_, _| applied += 1,
+    );
+    assert_eq!(applied, 0);
+    assert_eq!(out.metrics.faults, out.metrics.cycles);
+    assert!(out
+        .audit
+        .iter()
+        .any(|a| a.kind == "fault" && a.detail.as_deref().unwrap_or("").contains("breaks")));
+    // nothing was planned, so only fixed work got done, and nothing was lost
+    let m = &out.metrics;
+    assert_eq!(m.jobs, m.completed + m.canceled + m.unassigned_end);
+    assert!(out.visits.iter().all(|v| {
+        d.problem
+            .jobs
+            .iter()
+            .any(|j| j.id == v.job && (j.technician_specific || j.assignment.is_some()))
+            || d.manual.iter().any(|(_, id)| *id == v.job)
+    }));
+}
