@@ -339,3 +339,57 @@ fn check_never_panics_on_mutated_plans() {
     // the mutations must reach the checker, not only the JSON reader
     assert!(seen[1] > 0 && seen[2] > 0, "exits 0/1/2: {seen:?}");
 }
+
+/// Does this binary offer `--solver NAME`?
+fn offers(solver: &str) -> bool {
+    let o = run(bin().args(["solve", "/nonexistent.json", "--solver", solver]));
+    !text(&o.stderr).contains("unknown solver")
+}
+
+/// The MILP-based solvers, when the binary offers them, give the same plan
+/// (timing aside) for 1, 2 and 8 threads whenever they finish before their
+/// limit (issue 6: "for the default solver whenever it finishes before its
+/// limit"); a run cut by the clock may differ and is not compared.
+#[test]
+fn milp_plans_are_identical_across_thread_counts_when_they_finish() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut compared = 0;
+    for solver in ["auto", "milp"] {
+        if !offers(solver) {
+            continue;
+        }
+        for (k, (jobs, techs)) in [(8, 2), (15, 3), (25, 4)].into_iter().enumerate() {
+            let seed = 40 + k as u64;
+            let day = write_day(
+                dir.path(),
+                &format!("day-{seed}"),
+                &autodispatch_testkit::random_day(seed, jobs, techs),
+            );
+            let plans: Vec<Value> = [1, 2, 8]
+                .iter()
+                .map(|threads| {
+                    let o = run(bin()
+                        .arg("solve")
+                        .arg(&day)
+                        .args(["--solver", solver, "--time-limit", "60", "--seed", "3"])
+                        .args(["--threads", &threads.to_string()]));
+                    assert_eq!(code(&o), 0, "{solver} {jobs}x{techs}: {}", text(&o.stderr));
+                    without_timing(&text(&o.stdout))
+                })
+                .collect();
+            if plans.iter().any(|p| p["solver"]["status"] == "time_limit") {
+                continue;
+            }
+            for (p, threads) in plans[1..].iter().zip([2, 8]) {
+                assert!(
+                    *p == plans[0],
+                    "{solver} {jobs}x{techs}: plan differs between 1 and {threads} threads"
+                );
+            }
+            compared += 1;
+        }
+    }
+    // with neither solver offered there is nothing to compare; with one, it
+    // must finish on these small days
+    assert!(compared > 0 || !(offers("auto") || offers("milp")));
+}
