@@ -577,6 +577,7 @@ pub fn improve(
         }
     }
     insert_zero_value(ctx, s.sol, &mut s.scratch);
+    debug_assert!(s.sol.owners_consistent(ctx.inst));
     Outcome {
         moves: s.moves,
         passes,

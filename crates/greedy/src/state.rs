@@ -293,6 +293,23 @@ impl Sol {
         true
     }
 
+    /// Every managed job's owner is the one route that holds it (checked
+    /// in debug builds after each search).
+    pub fn owners_consistent(&self, inst: &Instance) -> bool {
+        let mut owner: Vec<Option<usize>> = vec![None; inst.jobs.len()];
+        for (t, r) in self.routes.iter().enumerate() {
+            for st in &r.stops {
+                if owner[st.job].is_some() {
+                    return false;
+                }
+                owner[st.job] = Some(t);
+            }
+        }
+        (0..inst.jobs.len())
+            .filter(|&j| inst.jobs[j].class == JobClass::Managed)
+            .all(|j| owner[j] == self.tech_of[j])
+    }
+
     /// The objective of the managed part: value of routed managed jobs less
     /// the drive cost of every route. Fixed stops' value is a constant.
     pub fn objective(&self, inst: &Instance) -> f64 {
