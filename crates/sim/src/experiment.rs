@@ -331,8 +331,7 @@ fn metric(name: &str) -> fn(&DayMetrics) -> f64 {
 }
 
 /// Per solver, the metric over days (in day order).
-fn series(exp: &Experiment, runs: &[Run], s: usize, f: fn(&DayMetrics) -> f64) -> Vec<f64> {
-    let _ = exp;
+fn series(runs: &[Run], s: usize, f: fn(&DayMetrics) -> f64) -> Vec<f64> {
     runs.iter()
         .filter(|r| r.solver == s)
         .map(|r| f(&r.outcome.metrics))
@@ -373,7 +372,7 @@ pub fn summary_md(sc: &Scenario, exp: &Experiment, runs: &[Run]) -> String {
     for name in SUMMARY {
         let _ = write!(out, "| {name} |");
         for s in 0..exp.solvers.len() {
-            let (m, hw) = mean_ci(&series(exp, runs, s, metric(name)));
+            let (m, hw) = mean_ci(&series(runs, s, metric(name)));
             let _ = write!(out, " {} |", pm(m, hw));
         }
         out.push('\n');
@@ -429,9 +428,9 @@ pub fn summary_md(sc: &Scenario, exp: &Experiment, runs: &[Run]) -> String {
         out.push('\n');
         for name in SUMMARY {
             let _ = write!(out, "| {name} |");
-            let base = series(exp, runs, 0, metric(name));
+            let base = series(runs, 0, metric(name));
             for s in 1..exp.solvers.len() {
-                let other = series(exp, runs, s, metric(name));
+                let other = series(runs, s, metric(name));
                 let d: Vec<f64> = other.iter().zip(&base).map(|(a, b)| a - b).collect();
                 let (m, hw) = mean_ci(&d);
                 let sig = if !hw.is_nan() && (m - hw > 0.0 || m + hw < 0.0) {

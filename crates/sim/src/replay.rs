@@ -368,14 +368,13 @@ impl Sim<'_> {
             (
                 State::Driving {
                     job: j,
-                    from,
                     depart,
                     arrive,
+                    ..
                 },
                 Transition::Arrive,
             ) => {
                 self.techs[t].out.drive_minutes += arrive - depart;
-                let _ = from;
                 let job = &mut self.jobs[j].job;
                 if job.status == JobStatus::Canceled {
                     self.techs[t].state = State::Idle {
@@ -1061,7 +1060,6 @@ pub fn replay(
     let on_events = !opts.static_plan && sc.replay.resolve_on_events;
     let mut urgent = false;
     let mut seconds = Vec::new();
-    let mut last_plan: Option<Plan> = None;
     let limit = bh.1 + 24.0 * 60.0;
     loop {
         let tc = if urgent {
@@ -1126,11 +1124,9 @@ pub fn replay(
             );
             sim.apply(&plan);
             observe(&snap, &plan);
-            last_plan = Some(plan);
         }
         sim.rebuild_queues();
     }
-    let _ = last_plan;
 
     // day end: everyone who went out drives home
     for t in 0..sim.techs.len() {
