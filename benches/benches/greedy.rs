@@ -21,7 +21,11 @@ fn greedy(c: &mut Criterion) {
         let inst = Instance::new(&autodispatch_testkit::bench_day(1, jobs, techs));
         let id = format!("{jobs}x{techs}");
         group.bench_with_input(BenchmarkId::new("solve", &id), &inst, |b, inst| {
-            b.iter(|| Greedy.solve(black_box(inst), &opts).expect("greedy never fails"));
+            b.iter(|| {
+                Greedy
+                    .solve(black_box(inst), &opts)
+                    .expect("greedy never fails")
+            });
         });
         group.bench_with_input(BenchmarkId::new("baseline", &id), &inst, |b, inst| {
             b.iter(|| baseline(black_box(inst)));
