@@ -48,6 +48,11 @@ pub struct Milp {
     pub heuristic_bucket_cap: usize,
     /// Run microlp on the integer master (else only our packing heuristic).
     pub use_microlp: bool,
+    /// Price-and-dive fixes, besides the best, every route at least this
+    /// much chosen in the LP.
+    pub dive_fix: f64,
+    /// Technicians freed together in one large-neighbourhood step.
+    pub lns_group: usize,
     /// Warm-start from the greedy planner's routes.
     pub use_greedy: bool,
     /// Test hook: fail at once, as a broken backend would.
@@ -63,6 +68,8 @@ impl Default for Milp {
             ng_size: 16,
             heuristic_bucket_cap: 6,
             use_microlp: true,
+            lns_group: 4,
+            dive_fix: 0.6,
             use_greedy: true,
             fail: false,
         }
@@ -128,8 +135,8 @@ impl Milp {
         let limit = opts.time_limit.as_secs_f64();
         let at = |f: f64| t0 + Duration::from_secs_f64((limit * f).max(0.0));
         let heur_end = at(0.25);
-        let cg_end = at(0.5);
-        let dive_end = at(0.8);
+        let cg_end = at(0.45);
+        let dive_end = at(0.65);
         let ip_end = at(0.9);
         let n_techs = inst.techs.len();
         let mut techs: Vec<TechData> = (0..n_techs)
@@ -326,7 +333,7 @@ impl Milp {
             .saturating_duration_since(Instant::now())
             .as_secs_f64();
         if self.use_microlp && left > 0.01 {
-            if let Ok(Some((p, proven))) = master::solve_ip(&shape, cols, &incumbent, left) {
+            if let Ok(Some((p, proven))) = master::solve_ip(&shape, cols, &incumbent, left * 0.3) {
                 if master::feasible(&shape, cols, &p)
                     && master::value_of(cols, &p) >= master::value_of(cols, &incumbent) - 1e-9
                 {
@@ -334,6 +341,11 @@ impl Milp {
                     ip_proven = proven;
                 }
             }
+        }
+
+        if self.use_microlp && !ip_proven {
+            let groups = neighbourhoods(inst, &techs, self.lns_group);
+            incumbent = master::lns(&shape, cols, incumbent, &groups, ip_end);
         }
 
         // the schedule: chosen routes, fixed-only routes elsewhere
@@ -425,7 +437,8 @@ impl Milp {
                     Ok(lp) => lp,
                     Err(_) => break 'dive,
                 };
-                if reprice >= 8 || Instant::now() >= deadline {
+                let max_reprice = if shape.n_techs > 20 { 1 } else { 8 };
+                if reprice >= max_reprice || Instant::now() >= deadline {
                     break;
                 }
                 reprice += 1;
@@ -493,7 +506,7 @@ impl Milp {
             last_order = order.iter().map(|&i| free[i]).collect();
             let mut fixed_any = false;
             for (rank, &i) in order.iter().enumerate() {
-                if lp.x[i] < 1e-6 || (rank > 0 && score[i] < 0.99) {
+                if lp.x[i] < 1e-6 || (rank > 0 && score[i] < self.dive_fix) {
                     break;
                 }
                 let c = &pool.cols[free[i]];
@@ -575,6 +588,37 @@ fn twins(inst: &Instance, techs: &[TechData]) -> Vec<Vec<usize>> {
             Some(k) => (0..techs.len())
                 .filter(|&u| u != t && keys[u].as_ref() == Some(k))
                 .collect(),
+        })
+        .collect()
+}
+
+/// Groups of technicians for the large-neighbourhood search: each
+/// technician with columns and its nearest others (by home), `size` in all.
+fn neighbourhoods(inst: &Instance, techs: &[TechData], size: usize) -> Vec<Vec<usize>> {
+    let active: Vec<usize> = techs
+        .iter()
+        .filter(|td| !td.cands.is_empty())
+        .map(|td| td.t)
+        .collect();
+    active
+        .iter()
+        .enumerate()
+        .map(|(i, &t)| {
+            let home = inst.techs[t].home;
+            let mut others: Vec<(f64, usize, usize)> = active
+                .iter()
+                .enumerate()
+                .filter(|&(_, &u)| u != t)
+                .map(|(k, &u)| {
+                    // ties (shared depots) broken by turn, so groups differ
+                    let turn = (k + active.len() - i) % active.len();
+                    (inst.drive(home, inst.techs[u].home), turn, u)
+                })
+                .collect();
+            others.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            std::iter::once(t)
+                .chain(others.iter().take(size.saturating_sub(1)).map(|o| o.2))
+                .collect()
         })
         .collect()
 }

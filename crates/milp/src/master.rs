@@ -256,3 +256,75 @@ fn ip_inner(
         Err(e) => Err(e.to_string()),
     }
 }
+
+/// MILP-based large-neighbourhood search: over and over, free the routes
+/// of a small group of technicians (`groups`, in turn), keep every other
+/// route of the incumbent, and solve the integer master of the freed
+/// technicians over their columns that avoid the kept routes' jobs, by
+/// microlp, warm-started with their current routes. Stops at `deadline`
+/// or after a full turn without improvement.
+#[must_use]
+pub fn lns(
+    shape: &Shape,
+    cols: &[Column],
+    incumbent: Vec<usize>,
+    groups: &[Vec<usize>],
+    deadline: std::time::Instant,
+) -> Vec<usize> {
+    let mut inc = incumbent;
+    let mut since_better = 0;
+    let mut g = 0;
+    while !groups.is_empty() && since_better < groups.len() {
+        let now = std::time::Instant::now();
+        if now >= deadline {
+            break;
+        }
+        let group = &groups[g % groups.len()];
+        g += 1;
+        since_better += 1;
+        let mut in_group = vec![false; shape.n_techs];
+        for &t in group {
+            in_group[t] = true;
+        }
+        let mut job_kept = vec![false; shape.n_jobs];
+        for &k in &inc {
+            if !in_group[cols[k].tech] {
+                for &j in &cols[k].jobs {
+                    job_kept[j] = true;
+                }
+            }
+        }
+        let sub_idx: Vec<usize> = (0..cols.len())
+            .filter(|&k| in_group[cols[k].tech] && cols[k].jobs.iter().all(|&j| !job_kept[j]))
+            .collect();
+        if sub_idx.is_empty() {
+            continue;
+        }
+        let sub: Vec<Column> = sub_idx.iter().map(|&k| cols[k].clone()).collect();
+        let warm: Vec<usize> = sub_idx
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| inc.contains(k))
+            .map(|(i, _)| i)
+            .collect();
+        let before: f64 = warm.iter().map(|&i| sub[i].value).sum();
+        let left = deadline.saturating_duration_since(now).as_secs_f64();
+        let Ok(Some((p, _))) = solve_ip(shape, &sub, &warm, left.min(1.0)) else {
+            continue;
+        };
+        let after: f64 = p.iter().map(|&i| sub[i].value).sum();
+        if after > before + 1e-6 && feasible(shape, &sub, &p) {
+            let mut next: Vec<usize> = inc
+                .iter()
+                .copied()
+                .filter(|&k| !in_group[cols[k].tech])
+                .collect();
+            next.extend(p.iter().map(|&i| sub_idx[i]));
+            if feasible(shape, cols, &next) {
+                inc = next;
+                since_better = 0;
+            }
+        }
+    }
+    inc
+}
