@@ -25,6 +25,10 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    // day k is k days after the scenario's start date: keep dates sane
+    if args.day > 36_500 {
+        return Err(usage(format!("--day must be 0..=36500, got {}", args.day)));
+    }
     let sc = Scenario::load(&args.scenario)
         .map_err(|e| usage(format!("{}: {e}", args.scenario.display())))?;
     let problem = generate_day(&sc, args.seed, args.day);

@@ -57,9 +57,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             args.time_limit
         )));
     }
-    if args.days == 0 || args.days > 100_000 {
+    if args.days == 0 || args.days > 36_500 {
         return Err(usage(format!(
-            "--days must be 1..=100000, got {}",
+            "--days must be 1..=36500, got {}",
             args.days
         )));
     }
