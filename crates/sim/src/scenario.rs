@@ -409,10 +409,16 @@ impl Scenario {
         if self.name.trim().is_empty() {
             return Err(("name".into(), "must not be empty".into()));
         }
-        if parse_time(&format!("{}T00:00", self.start_date)).is_err() {
+        let year: Option<u32> = self.start_date.get(..4).and_then(|y| y.parse().ok());
+        if parse_time(&format!("{}T00:00", self.start_date)).is_err()
+            || !year.is_some_and(|y| (1970..=2900).contains(&y))
+        {
             return Err((
                 "start_date".into(),
-                format!("must be a date YYYY-MM-DD, not {:?}", self.start_date),
+                format!(
+                    "must be a date YYYY-MM-DD between 1970 and 2900, not {:?}",
+                    self.start_date
+                ),
             ));
         }
         interval(
