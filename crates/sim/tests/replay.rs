@@ -329,3 +329,69 @@ fn plans_that_break_rules_are_faults_and_never_applied() {
             || d.manual.iter().any(|(_, id)| *id == v.job)
     }));
 }
+
+#[test]
+fn a_chaotic_day_stays_checker_clean_and_loses_nothing() {
+    let mut sc = scenario("small");
+    sc.technicians.callout_rate = 0.5;
+    sc.technicians.time_off_share = 0.3;
+    sc.technicians.on_call_share = 0.3;
+    sc.technicians.unmanaged_share = 0.2;
+    sc.jobs.cancel_rate = 0.3;
+    sc.jobs.emergencies = 12.0;
+    sc.jobs.technician_specific_share = 0.2;
+    sc.jobs.multi_technician_share = 0.05;
+    sc.jobs.dispatch_pro_off_share = 0.05;
+    sc.replay.manual_rate = 0.3;
+    sc.settings.lock_before_start_minutes = 30.0;
+    sc.settings.max_drive_minutes = Some(35.0);
+    sc.replay.duration_factor.sd = 0.5;
+    sc.replay.travel_factor.sd = 0.5;
+    for (seed, within) in [
+        (1, "arrival_window"),
+        (2, "business_hours"),
+        (3, "business_hours"),
+    ] {
+        sc.settings.reschedule_within = within.into();
+        let d = generate_sim_day(&sc, seed, 0);
+        let mut bad = Vec::new();
+        let out = replay(
+            &sc,
+            &d,
+            &Greedy,
+            &ReplayOptions::default(),
+            &mut |p, plan| {
+                let rep = check_plan(p, plan);
+                if !rep.violations.is_empty() {
+                    bad.push(format!("{}: {:?}", p.name, rep.violations));
+                }
+            },
+        );
+        assert!(bad.is_empty(), "seed {seed}: {bad:#?}");
+        let m = &out.metrics;
+        assert_eq!(
+            m.faults,
+            0,
+            "seed {seed}: {:?}",
+            out.audit
+                .iter()
+                .filter(|a| a.kind == "fault")
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(
+            m.jobs,
+            m.completed + m.canceled + m.unassigned_end,
+            "seed {seed}"
+        );
+        assert!(
+            m.callouts > 0 && m.canceled > 0 && m.manual_overrides > 0,
+            "seed {seed}: {m:?}"
+        );
+        let done: BTreeSet<&str> = out.visits.iter().map(|v| v.job.as_str()).collect();
+        assert_eq!(
+            done.len(),
+            out.visits.len(),
+            "seed {seed}: a job visited twice"
+        );
+    }
+}
