@@ -12,7 +12,7 @@ mod eval;
 mod search;
 mod state;
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use autodispatch_model::solver::Solution;
 use autodispatch_model::{Instance, Schedule, SolveError, SolveOptions, Solver, SolverStatus};
@@ -29,7 +29,11 @@ impl Solver for Greedy {
     }
 
     fn solve(&self, inst: &Instance, opts: &SolveOptions) -> Result<Solution, SolveError> {
-        let deadline = Instant::now() + opts.time_limit;
+        // a limit too large for the clock means no limit
+        let now = Instant::now();
+        let deadline = now
+            .checked_add(opts.time_limit)
+            .unwrap_or_else(|| now + Duration::from_secs(365 * 24 * 3600));
         let ctx = Ctx::new(inst);
         let mut scratch = Scratch::default();
         // Small days search from every start and keep the best; large ones

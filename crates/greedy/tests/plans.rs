@@ -115,3 +115,14 @@ fn time_limit_cuts_search_but_plan_stays_valid() {
     let full = solve(&inst, 1);
     assert!(objective(&inst, &full.schedule) >= objective(&inst, &sol.schedule) - 1e-6);
 }
+
+#[test]
+fn huge_time_limit_is_no_limit() {
+    let p = autodispatch_testkit::random_day(9, 20, 3);
+    let inst = Instance::new(&p);
+    let mut o = opts(1, 1);
+    o.time_limit = std::time::Duration::MAX;
+    let sol = Greedy.solve(&inst, &o).unwrap();
+    assert_eq!(sol.status, SolverStatus::Feasible);
+    assert_eq!(sol.schedule, solve(&inst, 1).schedule);
+}
