@@ -6,6 +6,20 @@
 //!
 //! Single-threaded, so the result is the same for any thread count; the
 //! seed only orders the local search.
+//!
+//! ```
+//! use autodispatch_greedy::{baseline, Greedy};
+//! use autodispatch_model::build::objective;
+//! use autodispatch_model::{build_plan, Instance, SolveOptions, Solver, SolverInfo};
+//!
+//! let problem = autodispatch_testkit::random_day(7, 30, 4);
+//! let inst = Instance::new(&problem);
+//! let sol = Greedy.solve(&inst, &SolveOptions::default()).unwrap();
+//! assert!(objective(&inst, &sol.schedule) >= objective(&inst, &baseline(&inst)) - 1e-6);
+//! let info = SolverInfo { name: "greedy".into(), status: sol.status, seconds: 0.0, bound: None, note: sol.note };
+//! let plan = build_plan(&inst, &sol.schedule, info);
+//! assert!(autodispatch_model::check::check_plan(&problem, &plan).is_valid());
+//! ```
 
 mod construct;
 mod eval;
