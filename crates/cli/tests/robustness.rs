@@ -393,3 +393,118 @@ fn milp_plans_are_identical_across_thread_counts_when_they_finish() {
     // must finish on these small days
     assert!(compared > 0 || !(offers("auto") || offers("milp")));
 }
+
+/// A scenario with one value replaced by an extreme, or its text cut or
+/// garbled.
+fn mutate_scenario(text: &str, rng: &mut Rng) -> String {
+    const VALUES: [&str; 18] = [
+        "0",
+        "-1",
+        "-0.5",
+        "1e308",
+        "-1e308",
+        "nan",
+        "inf",
+        "-inf",
+        "99999999999999",
+        "9223372036854775807",
+        "\"\"",
+        "\"x\"",
+        "[]",
+        "{}",
+        "[1e308, 1e308]",
+        "[\"24:00\", \"00:00\"]",
+        "\"25:61\"",
+        "true",
+    ];
+    let lines: Vec<&str> = text.lines().collect();
+    match rng.below(5) {
+        0 => {
+            let n = rng.below(text.len() + 1);
+            String::from_utf8_lossy(&text.as_bytes()[..n]).into_owned()
+        }
+        1 => {
+            let mut s = text.to_string();
+            let at: Vec<usize> = s.char_indices().map(|(i, _)| i).collect();
+            let i = *rng.pick(&at);
+            s.insert(
+                i,
+                *rng.pick(&['[', '"', '=', '\u{0}', 'é', '😀', '\n', '{']),
+            );
+            s
+        }
+        _ => {
+            // a value after `key =`, or an item inside an inline table
+            let assigns: Vec<usize> = lines
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| !l.trim_start().starts_with('#') && l.contains(" = "))
+                .map(|(i, _)| i)
+                .collect();
+            let i = *rng.pick(&assigns);
+            let line = lines[i];
+            let eq = line.find(" = ").unwrap();
+            let new = format!("{} = {}", &line[..eq], rng.pick(&VALUES));
+            let mut out: Vec<String> = lines.iter().map(|l| (*l).to_string()).collect();
+            out[i] = new;
+            out.join("\n")
+        }
+    }
+}
+
+/// `generate` on mutated scenarios: exit 0 or 2, never a panic; a message
+/// on exit 2; and a day it does generate loads and solves.
+#[test]
+fn generate_never_panics_on_mutated_scenarios() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut rng = Rng(0x5CE7);
+    let cases: usize = std::env::var("ROBUSTNESS_SCENARIO_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60);
+    let names = ["small", "metro-medium", "storm-surge"];
+    let mut seen = [0usize; 3];
+    for k in 0..cases {
+        let name = names[k % names.len()];
+        let original =
+            std::fs::read_to_string(root.join(format!("scenarios/{name}.toml"))).unwrap();
+        let mutant = mutate_scenario(&original, &mut rng);
+        let file = dir.path().join("mutant.toml");
+        std::fs::write(&file, &mutant).unwrap();
+        let day = dir.path().join("day.json");
+        let _ = std::fs::remove_file(&day);
+        let o = run(bin()
+            .args(["generate", "--scenario"])
+            .arg(&file)
+            .args(["--seed", "1", "-o"])
+            .arg(&day));
+        let diff: String = mutant
+            .lines()
+            .zip(original.lines())
+            .filter(|(a, b)| a != b)
+            .map(|(a, _)| a)
+            .take(2)
+            .collect::<Vec<_>>()
+            .join(" | ");
+        let what = format!("case {k} ({name}): {diff}");
+        assert_no_panic(&o, &what);
+        let c = code(&o);
+        assert!(c == 0 || c == 2, "{what}: exit {c}: {}", text(&o.stderr));
+        if c == 2 {
+            assert!(!text(&o.stderr).trim().is_empty(), "{what}: no message");
+            assert!(!day.exists(), "{what}: output written on failure");
+        } else {
+            let s = run(bin().arg("solve").arg(&day).args(["--time-limit", "20"]));
+            assert_no_panic(&s, &what);
+            assert_eq!(
+                code(&s),
+                0,
+                "{what}: the generated day: {}",
+                text(&s.stderr)
+            );
+        }
+        seen[usize::try_from(c).unwrap()] += 1;
+    }
+    assert!(seen[0] > 0 && seen[2] > 0, "exits 0/1/2: {seen:?}");
+}
