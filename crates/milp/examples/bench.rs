@@ -16,6 +16,7 @@ fn main() {
     println!(
         "day        greedy      milp        bound       gap%   vs-greedy%  secs  status   note"
     );
+    let (mut gaps, mut gains) = (Vec::new(), Vec::new());
     for seed in 0..seeds {
         let p = bench_day(seed, jobs as usize, techs as usize);
         let inst = Instance::new(&p);
@@ -31,6 +32,8 @@ fn main() {
         let el = t0.elapsed().as_secs_f64();
         let obj = objective(&inst, &m.schedule);
         let b = m.bound.unwrap_or(f64::NAN);
+        gaps.push(100.0 * (b - obj) / b.abs().max(1.0));
+        gains.push(100.0 * (obj - g_obj) / g_obj.abs().max(1.0));
         println!(
             "{seed:>2} {jobs}/{techs}  {g_obj:>10.1}  {obj:>10.1}  {b:>10.1}  {:>5.2}  {:>+9.2}  {el:>5.2}  {:<8} {}",
             100.0 * (b - obj) / b.abs().max(1.0),
@@ -39,4 +42,11 @@ fn main() {
             m.note.unwrap_or_default()
         );
     }
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+    let worst = gaps.iter().copied().fold(0.0, f64::max);
+    println!(
+        "mean gap {:.2}% (worst {worst:.2}%), mean objective vs greedy {:+.2}%",
+        mean(&gaps),
+        mean(&gains)
+    );
 }

@@ -214,6 +214,7 @@ impl Milp {
         let mut converged = false;
         let mut lp_value = None;
         let mut last_x: Vec<f64> = Vec::new();
+        let mut last_duals: Option<(Vec<f64>, Vec<f64>)> = None;
         let mut heuristic = true;
         loop {
             if Instant::now() >= cg_end {
@@ -232,6 +233,7 @@ impl Milp {
             rounds += 1;
             lp_value = Some(lp.value);
             last_x.clone_from(&lp.x);
+            last_duals = Some((lp.pi.clone(), lp.mu.clone()));
             let lim = PriceLimits {
                 bucket_cap: if heuristic {
                     self.heuristic_bucket_cap
@@ -317,6 +319,48 @@ impl Milp {
                 && master::value_of(cols, &p) > master::value_of(cols, &incumbent) + 1e-9
             {
                 incumbent = p;
+            }
+        }
+        // routes within the gap: any route of a better integer solution has
+        // a reduced value above its technician's best less the gap, so add
+        // the best such routes that the LP did not need
+        let delta = bound - master::value_of(&pool.cols, &incumbent);
+        if let (true, Some((pi, mu))) = (converged && delta > 1e-6, &last_duals) {
+            let lim = PriceLimits {
+                bucket_cap: usize::MAX,
+                skip_nonpositive: false,
+                max_labels: self.max_labels,
+                max_columns: self.columns_per_round * 3,
+                deadline: dive_end,
+            };
+            for td in &techs {
+                if twins[td.t].iter().any(|&u| u < td.t) {
+                    continue;
+                }
+                let r = price(inst, td, pi, mu[td.t] - delta, &lim);
+                for stops in r.routes {
+                    if let Some(c) = Column::new(inst, td.t, stops) {
+                        for &t2 in &twins[td.t] {
+                            let mut c2 = c.clone();
+                            c2.tech = t2;
+                            pool.add(c2);
+                        }
+                        pool.add(c);
+                    }
+                }
+            }
+            if self.use_microlp {
+                let left = dive_end
+                    .saturating_duration_since(Instant::now())
+                    .as_secs_f64();
+                if let Ok(Some((p, _))) = master::solve_ip(&shape, &pool.cols, &incumbent, left) {
+                    if master::feasible(&shape, &pool.cols, &p)
+                        && master::value_of(&pool.cols, &p)
+                            > master::value_of(&pool.cols, &incumbent) + 1e-9
+                    {
+                        incumbent = p;
+                    }
+                }
             }
         }
         let p = self.price_and_dive(
