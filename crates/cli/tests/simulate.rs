@@ -197,3 +197,49 @@ fn an_unknown_solver_is_a_usage_error_listing_the_known_ones() {
     assert_eq!(c, 2);
     assert!(err.contains("simplex") && err.contains("greedy"), "{err}");
 }
+
+#[test]
+fn two_solvers_over_four_days_write_all_files_deterministically() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = dir.path().join(format!("t{threads}"));
+        let (c, _, err) = run(bin()
+            .args(["simulate", "--scenario"])
+            .arg(scenario("small"))
+            .args([
+                "--days",
+                "4",
+                "--seed",
+                "21",
+                "--solvers",
+                "greedy,auto",
+                "--time-limit",
+                "120",
+            ])
+            .args(["--threads", threads, "--out"])
+            .arg(&out));
+        assert_eq!(c, 0, "{err}");
+        outs.push(out);
+    }
+    for f in [
+        "days.csv",
+        "summary.md",
+        "report.html",
+        "technicians.csv",
+        "audit.jsonl",
+    ] {
+        assert!(outs[0].join(f).is_file(), "{f} missing");
+    }
+    for f in ["days.csv", "summary.md"] {
+        assert_eq!(
+            std::fs::read_to_string(outs[0].join(f)).unwrap(),
+            std::fs::read_to_string(outs[1].join(f)).unwrap(),
+            "{f} differs between --threads 1 and 2"
+        );
+    }
+    let summary = std::fs::read_to_string(outs[0].join("summary.md")).unwrap();
+    assert!(summary.contains("auto − greedy"), "{summary}");
+    let html = std::fs::read_to_string(outs[0].join("report.html")).unwrap();
+    assert!(html.matches("<svg").count() >= 10);
+}
