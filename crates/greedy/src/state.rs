@@ -99,8 +99,17 @@ pub fn extra_drive(inst: &Instance, t: usize, r: &Route, p: usize, jl: usize) ->
                 0.0
             };
     }
+    // the leg a → b that the new stop splits is already in the route's
+    // running drive total, which saves a look-up in the large matrix
+    let old_leg = if p == 0 {
+        r.cum[0]
+    } else if p < r.len() {
+        r.cum[p] - r.cum[p - 1]
+    } else {
+        r.drive - r.cum[p - 1]
+    };
     match r.loc_at(inst, t, p) {
-        Some(b) => into + inst.drive(jl, b) - inst.drive(a, b),
+        Some(b) => into + inst.drive(jl, b) - old_leg,
         None => into,
     }
 }
