@@ -347,8 +347,13 @@ pub fn summary_md(sc: &Scenario, exp: &Experiment, runs: &[Run]) -> String {
         "static (planned once before business hours)".to_string()
     } else {
         format!(
-            "dynamic (re-planned every {} minutes)",
-            exp.replay.cycle_minutes.unwrap_or(sc.replay.cycle_minutes)
+            "dynamic (re-planned every {} minutes{})",
+            exp.replay.cycle_minutes.unwrap_or(sc.replay.cycle_minutes),
+            if sc.replay.resolve_on_events {
+                " and on call-ins and call-outs"
+            } else {
+                ""
+            }
         )
     };
     let _ = writeln!(out, "# Simulation summary: {}\n", sc.name);
