@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod bench;
 mod check;
 mod common;
 mod explain;
@@ -35,6 +36,8 @@ enum Command {
     Generate(generate::Args),
     /// Replay simulated days with one or more solvers and write metrics and reports.
     Simulate(simulate::Args),
+    /// Run solvers over a set of days and print a Markdown table of objective, bound, gap, time, validity.
+    Bench(bench::Args),
     /// Convert a benchmark instance (TOPTW, Solomon) into a FORMAT.md problem.
     #[command(subcommand)]
     Import(import::Command),
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
         Command::Generate(a) => generate::run(&a),
         Command::Simulate(a) => simulate::run(&a),
         Command::Import(c) => import::run(&c),
+        Command::Bench(a) => bench::run(&a),
     };
     match result {
         Ok(code) => code,
