@@ -135,8 +135,10 @@ impl Milp {
         let limit = opts.time_limit.as_secs_f64();
         let at = |f: f64| t0 + Duration::from_secs_f64((limit * f).max(0.0));
         let heur_end = at(0.25);
-        let cg_end = at(0.45);
-        let dive_end = at(0.65);
+        // big days: the dive's LPs get slow, regions do better with the time
+        let big = inst.techs.len() > 60;
+        let cg_end = at(if big { 0.35 } else { 0.45 });
+        let dive_end = if big { cg_end } else { at(0.65) };
         let ip_end = at(0.9);
         let n_techs = inst.techs.len();
         let mut techs: Vec<TechData> = (0..n_techs)
@@ -389,8 +391,11 @@ impl Milp {
 
         if self.use_microlp && !ip_proven {
             let groups = neighbourhoods(inst, &techs, self.lns_group);
-            incumbent = master::lns(&shape, cols, incumbent, &groups, ip_end);
+            incumbent = self.region_lns(
+                inst, &shape, &mut techs, &mut pool, &twins, incumbent, &groups, ip_end,
+            );
         }
+        let cols = &pool.cols;
 
         // the schedule: chosen routes, fixed-only routes elsewhere
         let mut schedule = Schedule {
@@ -578,6 +583,131 @@ impl Milp {
             .copied()
             .collect();
         master::pack(shape, cols, &order, baselines)
+    }
+}
+
+impl Milp {
+    /// MILP-based large-neighbourhood search by regions: over and over,
+    /// free the routes of a group of nearby technicians, keep every other
+    /// route, generate routes for the group over the jobs not kept (a few
+    /// rounds of its own column generation), and solve the group's integer
+    /// master by microlp, warm-started with its current routes. Stops at
+    /// `deadline` or after a full turn without improvement.
+    #[allow(clippy::too_many_arguments)]
+    fn region_lns(
+        &self,
+        inst: &Instance,
+        shape: &Shape,
+        techs: &mut [TechData],
+        pool: &mut Pool,
+        twins: &[Vec<usize>],
+        incumbent: Vec<usize>,
+        groups: &[Vec<usize>],
+        deadline: Instant,
+    ) -> Vec<usize> {
+        let mut inc = incumbent;
+        let mut since_better = 0;
+        let mut g = 0;
+        while !groups.is_empty() && since_better < groups.len() && Instant::now() < deadline {
+            let group = &groups[g % groups.len()];
+            g += 1;
+            since_better += 1;
+            let mut in_group = vec![false; shape.n_techs];
+            for &t in group {
+                in_group[t] = true;
+            }
+            let mut job_kept = vec![false; shape.n_jobs];
+            for &k in &inc {
+                if !in_group[pool.cols[k].tech] {
+                    for &j in &pool.cols[k].jobs {
+                        job_kept[j] = true;
+                    }
+                }
+            }
+            let sub_of = |pool: &Pool| -> Vec<usize> {
+                (0..pool.cols.len())
+                    .filter(|&k| {
+                        let c = &pool.cols[k];
+                        in_group[c.tech] && c.jobs.iter().all(|&j| !job_kept[j])
+                    })
+                    .collect()
+            };
+            for _ in 0..3 {
+                let sub_idx = sub_of(pool);
+                let sub: Vec<Column> = sub_idx.iter().map(|&k| pool.cols[k].clone()).collect();
+                let left = deadline
+                    .saturating_duration_since(Instant::now())
+                    .as_secs_f64();
+                let Ok(lp) = master::solve_lp(shape, &sub, left) else {
+                    break;
+                };
+                let mut pi = lp.pi.clone();
+                for (j, kept) in job_kept.iter().enumerate() {
+                    if *kept {
+                        pi[j] = f64::INFINITY;
+                    }
+                }
+                let lim = PriceLimits {
+                    bucket_cap: self.heuristic_bucket_cap * 4,
+                    skip_nonpositive: true,
+                    max_labels: self.max_labels,
+                    max_columns: self.columns_per_round,
+                    deadline,
+                };
+                let mut added = 0;
+                for &t in group {
+                    let r = price(inst, &techs[t], &pi, lp.mu[t] + 1e-6, &lim);
+                    techs[t].forbid_cycles(&r.cycles);
+                    for stops in r.routes {
+                        if let Some(c) = Column::new(inst, t, stops) {
+                            for &t2 in &twins[t] {
+                                let mut c2 = c.clone();
+                                c2.tech = t2;
+                                pool.add(c2);
+                            }
+                            if pool.add(c).is_some() {
+                                added += 1;
+                            }
+                        }
+                    }
+                }
+                if added == 0 || Instant::now() >= deadline {
+                    break;
+                }
+            }
+            let sub_idx = sub_of(pool);
+            if sub_idx.is_empty() {
+                continue;
+            }
+            let sub: Vec<Column> = sub_idx.iter().map(|&k| pool.cols[k].clone()).collect();
+            let warm: Vec<usize> = sub_idx
+                .iter()
+                .enumerate()
+                .filter(|(_, k)| inc.contains(k))
+                .map(|(i, _)| i)
+                .collect();
+            let before: f64 = warm.iter().map(|&i| sub[i].value).sum();
+            let left = deadline
+                .saturating_duration_since(Instant::now())
+                .as_secs_f64();
+            let Ok(Some((p, _))) = master::solve_ip(shape, &sub, &warm, left.min(1.0)) else {
+                continue;
+            };
+            let after: f64 = p.iter().map(|&i| sub[i].value).sum();
+            if after > before + 1e-6 && master::feasible(shape, &sub, &p) {
+                let mut next: Vec<usize> = inc
+                    .iter()
+                    .copied()
+                    .filter(|&k| !in_group[pool.cols[k].tech])
+                    .collect();
+                next.extend(p.iter().map(|&i| sub_idx[i]));
+                if master::feasible(shape, &pool.cols, &next) {
+                    inc = next;
+                    since_better = 0;
+                }
+            }
+        }
+        inc
     }
 }
 
