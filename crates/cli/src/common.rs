@@ -12,7 +12,7 @@ pub const SOLVER_NAMES: [&str; 3] = ["auto", "greedy", "milp"];
 /// The solver of a `--solver` name.
 pub fn solver_by_name(name: &str) -> Option<Box<dyn Solver + Send + Sync>> {
     match name {
-        "greedy" => Some(Box::new(autodispatch_greedy::Greedy::default())),
+        "greedy" => Some(Box::new(autodispatch_greedy::Greedy)),
         "milp" => Some(Box::new(autodispatch_milp::Milp::default())),
         "auto" => Some(Box::new(autodispatch_milp::Auto::default())),
         _ => None,

@@ -72,10 +72,10 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         });
     let status = status_line(&inst, j, placed);
     let mut rows = Vec::with_capacity(inst.techs.len());
-    for t in 0..inst.techs.len() {
+    for (t, planned) in routes.iter().enumerate() {
         let a = alone(&inst, j, t);
         let insertion = a.as_ref().ok().map(|_| {
-            let route: Vec<RouteStop> = routes[t]
+            let route: Vec<RouteStop> = planned
                 .iter()
                 .filter(|v| v.0 != j)
                 .map(|&(job, start)| RouteStop {
