@@ -508,3 +508,73 @@ fn generate_never_panics_on_mutated_scenarios() {
     }
     assert!(seen[0] > 0 && seen[2] > 0, "exits 0/1/2: {seen:?}");
 }
+
+/// Every solver the CLI builds on (greedy, milp, auto) plans random days,
+/// special kinds included, checker-clean and losing no job; a plan called
+/// optimal is no worse than greedy's, and a stated bound is not below the
+/// plan's objective.
+#[test]
+fn every_solver_plans_random_days_cleanly() {
+    use autodispatch_model::build::objective;
+    use autodispatch_model::check::check_plan;
+    use autodispatch_model::{build_plan, Instance, SolveOptions, Solver, SolverInfo};
+    let days: u64 = std::env::var("ROBUSTNESS_SOLVER_DAYS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100);
+    let mut rng = Rng(0x50_1E);
+    for k in 0..days {
+        let (jobs, techs) = (rng.below(26), rng.below(6));
+        let p = autodispatch_testkit::random_day(7000 + k, jobs, techs);
+        let inst = Instance::new(&p);
+        let opts = SolveOptions {
+            time_limit: std::time::Duration::from_secs(30),
+            seed: k,
+            threads: 1,
+        };
+        let greedy = autodispatch_greedy::Greedy.solve(&inst, &opts).unwrap();
+        let g = objective(&inst, &greedy.schedule);
+        let solvers: [(&str, Box<dyn Solver>); 2] = [
+            ("milp", Box::new(autodispatch_milp::Milp::default())),
+            ("auto", Box::new(autodispatch_milp::Auto::default())),
+        ];
+        for (name, solver) in solvers {
+            let what = format!("{name} on random_day({}, {jobs}, {techs})", 7000 + k);
+            let sol = match solver.solve(&inst, &opts) {
+                Ok(sol) => sol,
+                // milp may fail (auto then falls back); auto may not
+                Err(e) => {
+                    assert_eq!(name, "milp", "{what}: {e}");
+                    continue;
+                }
+            };
+            let info = SolverInfo {
+                name: name.into(),
+                status: sol.status,
+                seconds: 0.0,
+                bound: sol.bound,
+                note: None,
+            };
+            let plan = build_plan(&inst, &sol.schedule, info);
+            let report = check_plan(&p, &plan);
+            assert!(report.is_valid(), "{what}: {report}");
+            let listed = plan.routes.iter().map(|r| r.stops.len()).sum::<usize>()
+                + plan.unassigned.len()
+                + plan.excluded.len();
+            assert_eq!(listed, p.jobs.len(), "{what}: jobs lost or doubled");
+            let obj = objective(&inst, &sol.schedule);
+            if let Some(b) = sol.bound {
+                assert!(
+                    b >= obj - 1e-6 * obj.abs().max(1.0),
+                    "{what}: bound {b} < {obj}"
+                );
+            }
+            if sol.status == autodispatch_model::SolverStatus::Optimal {
+                assert!(
+                    obj >= g - 1e-6 * g.abs().max(1.0),
+                    "{what}: 'optimal' {obj} below greedy's {g}"
+                );
+            }
+        }
+    }
+}
