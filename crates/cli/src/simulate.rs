@@ -15,19 +15,23 @@ use autodispatch_sim::{ReplayOptions, Scenario};
 
 use crate::common::{solver_by_name, usage, write_output, SOLVER_NAMES};
 
+/// The scenario `simulate` runs when none is given.
+const BUILT_IN_SCENARIO: &str = include_str!("../../../scenarios/small.toml");
+
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Scenario file (TOML), e.g. scenarios/metro-medium.toml.
+    /// Scenario file (TOML), e.g. scenarios/metro-medium.toml; default: the
+    /// built-in `small` scenario (scenarios/small.toml).
     #[arg(long)]
-    pub scenario: PathBuf,
+    pub scenario: Option<PathBuf>,
     /// Number of days (0..N-1).
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 4)]
     pub days: u32,
     /// Seed of the days and of every solver run.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     /// Comma-separated solver names; the first is the baseline of paired differences.
-    #[arg(long, default_value = "greedy", value_delimiter = ',')]
+    #[arg(long, default_value = "greedy,auto", value_delimiter = ',')]
     pub solvers: Vec<String>,
     /// Solver time limit per cycle, in seconds.
     #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
@@ -46,7 +50,7 @@ pub struct Args {
     #[arg(long)]
     pub no_check: bool,
     /// Output directory (created if missing).
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
 }
 
@@ -96,8 +100,13 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             SOLVER_NAMES.join(", ")
         )));
     }
-    let sc = Scenario::load(&args.scenario)
-        .map_err(|e| usage(format!("{}: {e}", args.scenario.display())))?;
+    let sc = match &args.scenario {
+        Some(path) => {
+            Scenario::load(path).map_err(|e| usage(format!("{}: {e}", path.display())))?
+        }
+        None => Scenario::parse(BUILT_IN_SCENARIO)
+            .map_err(|e| usage(format!("built-in scenario: {e}")))?,
+    };
     let exp = Experiment {
         days: args.days,
         seed: args.seed,
@@ -183,6 +192,12 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         Some(&dir.join("timings.csv")),
         experiment::timings_csv(&exp, &runs).trim_end(),
     )?;
-    eprintln!("wrote {} day runs to {}", runs.len(), dir.display());
+    crate::outln!("{}", summary.trim_end());
+    eprintln!(
+        "wrote {} day runs to {}; open {} for charts, dispatch boards and the technician report",
+        runs.len(),
+        dir.display(),
+        dir.join("report.html").display()
+    );
     Ok(ExitCode::SUCCESS)
 }
