@@ -1,0 +1,66 @@
+//! MILP pricing (`autodispatch_milp::pricing::price`, the labelling that
+//! finds new routes for the column generation) over every technician of a
+//! plain benchmark day: `cargo bench -p autodispatch-benches --bench pricing`.
+//!
+//! Duals are set to a fixed share of each job's weighted value, the order of
+//! magnitude they reach mid-way through the column generation (a zero dual
+//! makes every job attractive and the labelling explodes, which the real
+//! run never sees after its first rounds). `heuristic` is a pricing round
+//! as the column generation starts it (bucket cap, jobs of no reduced
+//! profit skipped); `exact` is a proving round (no shortcut, up to the
+//! solver's label limit).
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use autodispatch_milp::pricing::{price, PriceLimits, TechData, MAX_LABEL_JOBS};
+use autodispatch_milp::Milp;
+use autodispatch_model::Instance;
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+
+/// Share of its weighted value a job's dual is set to.
+const DUAL_SHARE: f64 = 0.6;
+
+fn pricing(c: &mut Criterion) {
+    let mut group = c.benchmark_group("pricing");
+    group.sample_size(10);
+    let defaults = Milp::default();
+    for (jobs, techs) in [(30, 6), (100, 15), (300, 40)] {
+        let inst = Instance::new(&autodispatch_testkit::bench_day(1, jobs, techs));
+        let tds: Vec<TechData> = (0..inst.techs.len())
+            .map(|t| TechData::new(&inst, t, MAX_LABEL_JOBS, defaults.ng_size))
+            .collect();
+        let pi: Vec<f64> = inst
+            .jobs
+            .iter()
+            .map(|j| DUAL_SHARE * j.weighted_value)
+            .collect();
+        let id = format!("{jobs}x{techs}");
+        for (mode, heuristic) in [("heuristic", true), ("exact", false)] {
+            group.bench_with_input(BenchmarkId::new(mode, &id), &inst, |b, inst| {
+                b.iter(|| {
+                    let lim = PriceLimits {
+                        max_labels: defaults.max_labels,
+                        bucket_cap: if heuristic {
+                            defaults.heuristic_bucket_cap
+                        } else {
+                            usize::MAX
+                        },
+                        skip_nonpositive: heuristic,
+                        max_columns: defaults.columns_per_round,
+                        deadline: Instant::now() + Duration::from_secs(3600),
+                    };
+                    let mut found = 0;
+                    for td in &tds {
+                        found += price(black_box(inst), td, &pi, 1e-6, &lim).routes.len();
+                    }
+                    found
+                });
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, pricing);
+criterion_main!(benches);
