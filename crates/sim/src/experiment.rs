@@ -82,10 +82,7 @@ pub fn run_streaming(
             return Err(ExperimentError::UnknownSolver(name.clone()));
         }
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(exp.threads)
-        .build()
-        .map_err(|e| ExperimentError::Threads(exp.threads, e.to_string()))?;
+    let pool = pool(exp.threads)?;
     let block = u32::try_from(pool.current_num_threads() * 4)
         .unwrap_or(u32::MAX)
         .max(8);
@@ -119,6 +116,14 @@ pub fn run_streaming(
         first = last;
     }
     Ok(())
+}
+
+/// A worker pool of `threads` threads (0: rayon's default).
+pub(crate) fn pool(threads: usize) -> Result<rayon::ThreadPool, ExperimentError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| ExperimentError::Threads(threads, e.to_string()))
 }
 
 impl Run {
@@ -169,7 +174,7 @@ const COLUMNS: [Column; 17] = [
 ];
 
 /// Metrics compared in the summary (a subset of the columns).
-const SUMMARY: [&str; 10] = [
+pub(crate) const SUMMARY: [&str; 10] = [
     "revenue_realised",
     "revenue_expected",
     "completed",
@@ -183,16 +188,21 @@ const SUMMARY: [&str; 10] = [
 ];
 
 fn tags(runs: &[Run]) -> Vec<String> {
-    let mut t: Vec<String> = runs
-        .iter()
-        .flat_map(|r| r.outcome.metrics.unassigned_by_tag.keys().cloned())
+    tags_of(runs.iter().map(|r| &r.outcome.metrics))
+}
+
+/// Every tag some day's metrics count, sorted.
+pub(crate) fn tags_of<'a>(metrics: impl Iterator<Item = &'a DayMetrics>) -> Vec<String> {
+    let mut t: Vec<String> = metrics
+        .flat_map(|m| m.unassigned_by_tag.keys().cloned())
         .collect();
     t.sort();
     t.dedup();
     t
 }
 
-fn num(x: f64) -> String {
+/// Two decimals, without a negative zero.
+pub(crate) fn num(x: f64) -> String {
     let s = format!("{x:.2}");
     if s == "-0.00" {
         "0.00".into()
@@ -202,7 +212,7 @@ fn num(x: f64) -> String {
 }
 
 /// Quotes a CSV field when it needs it.
-fn csv_field(s: &str) -> String {
+pub(crate) fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -215,32 +225,46 @@ fn csv_field(s: &str) -> String {
 pub fn days_csv(exp: &Experiment, runs: &[Run]) -> String {
     let tags = tags(runs);
     let mut out = String::from("day,solver");
+    out.push_str(&metric_header(&tags));
+    out.push('\n');
+    for r in runs {
+        let _ = write!(out, "{},{}", r.day, csv_field(&exp.solvers[r.solver]));
+        out.push_str(&metric_cells(&r.outcome.metrics, &tags));
+        out.push('\n');
+    }
+    out
+}
+
+/// The metric columns of a per-day CSV header, each after a comma: every
+/// metric, then unassigned at day end per tag.
+pub(crate) fn metric_header(tags: &[String]) -> String {
+    let mut out = String::new();
     for (name, _, _) in COLUMNS {
         out.push(',');
         out.push_str(name);
     }
-    for t in &tags {
+    for t in tags {
         let _ = write!(
             out,
             ",unassigned_tag_{}",
             t.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
         );
     }
-    out.push('\n');
-    for r in runs {
-        let m = &r.outcome.metrics;
-        let _ = write!(out, "{},{}", r.day, csv_field(&exp.solvers[r.solver]));
-        for (_, f, integer) in COLUMNS {
-            if integer {
-                let _ = write!(out, ",{}", f(m));
-            } else {
-                let _ = write!(out, ",{}", num(f(m)));
-            }
+    out
+}
+
+/// The cells of [`metric_header`]'s columns for one day.
+pub(crate) fn metric_cells(m: &DayMetrics, tags: &[String]) -> String {
+    let mut out = String::new();
+    for (_, f, integer) in COLUMNS {
+        if integer {
+            let _ = write!(out, ",{}", f(m));
+        } else {
+            let _ = write!(out, ",{}", num(f(m)));
         }
-        for t in &tags {
-            let _ = write!(out, ",{}", m.unassigned_by_tag.get(t).copied().unwrap_or(0));
-        }
-        out.push('\n');
+    }
+    for t in tags {
+        let _ = write!(out, ",{}", m.unassigned_by_tag.get(t).copied().unwrap_or(0));
     }
     out
 }
@@ -315,7 +339,8 @@ pub fn mean_ci(xs: &[f64]) -> (f64, f64) {
     (mean, t95(n - 1) * (var / n as f64).sqrt())
 }
 
-fn pm(mean: f64, hw: f64) -> String {
+/// `mean ± half-width` (just the mean when the interval is unknown).
+pub(crate) fn pm(mean: f64, hw: f64) -> String {
     if hw.is_nan() {
         num(mean)
     } else {
@@ -323,7 +348,8 @@ fn pm(mean: f64, hw: f64) -> String {
     }
 }
 
-fn metric(name: &str) -> fn(&DayMetrics) -> f64 {
+/// How to read a metric column from a day's metrics (0 for an unknown name).
+pub(crate) fn metric(name: &str) -> fn(&DayMetrics) -> f64 {
     COLUMNS
         .iter()
         .find(|(n, _, _)| *n == name)
@@ -338,24 +364,29 @@ fn series(runs: &[Run], s: usize, f: fn(&DayMetrics) -> f64) -> Vec<f64> {
         .collect()
 }
 
-/// `summary.md`: per-solver means with 95% confidence intervals, and paired
-/// differences against the first solver over the same days.
-#[must_use]
-pub fn summary_md(sc: &Scenario, exp: &Experiment, runs: &[Run]) -> String {
-    let mut out = String::new();
-    let policy = if exp.replay.static_plan {
+/// The re-planning policy in words.
+pub(crate) fn policy(sc: &Scenario, replay: &ReplayOptions) -> String {
+    if replay.static_plan {
         "static (planned once before business hours)".to_string()
     } else {
         format!(
             "dynamic (re-planned every {} minutes{})",
-            exp.replay.cycle_minutes.unwrap_or(sc.replay.cycle_minutes),
+            replay.cycle_minutes.unwrap_or(sc.replay.cycle_minutes),
             if sc.replay.resolve_on_events {
                 " and on call-ins and call-outs"
             } else {
                 ""
             }
         )
-    };
+    }
+}
+
+/// `summary.md`: per-solver means with 95% confidence intervals, and paired
+/// differences against the first solver over the same days.
+#[must_use]
+pub fn summary_md(sc: &Scenario, exp: &Experiment, runs: &[Run]) -> String {
+    let mut out = String::new();
+    let policy = policy(sc, &exp.replay);
     let _ = writeln!(out, "# Simulation summary: {}\n", sc.name);
     let _ = writeln!(
         out,

@@ -15,3 +15,7 @@ pub mod experiment;
 
 pub use experiment::{Experiment, ExperimentError, Run};
 pub mod report;
+pub mod sweep;
+pub mod sweep_report;
+
+pub use sweep::{Config, Configurations, Record, Shard, SweepError, SweepMeta, WeightSpec};

@@ -22,7 +22,7 @@ use autodispatch_model::problem::{
 };
 use autodispatch_model::time::{format_time, TIME_TOL};
 use autodispatch_model::{build_plan, Instance, SolveOptions, Solver};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::generate::SimDay;
 use crate::random::{hash, lognormal, normal, unit};
@@ -84,7 +84,7 @@ pub struct AuditEntry {
 }
 
 /// The day's outcome metrics (no timings: those are in [`DayOutcome::solver_seconds`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DayMetrics {
     pub jobs: usize,
     pub canceled: usize,

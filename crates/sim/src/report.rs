@@ -37,7 +37,7 @@ const PALETTE: [&str; 8] = [
     "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#9c755f",
 ];
 
-fn color(i: usize) -> &'static str {
+pub(crate) fn color(i: usize) -> &'static str {
     PALETTE[i % PALETTE.len()]
 }
 
@@ -321,33 +321,26 @@ fn map(run: &Run) -> String {
     svg
 }
 
-/// The whole page.
-#[must_use]
-#[allow(clippy::too_many_lines, clippy::cast_precision_loss)]
-pub fn report_html(sc: &Scenario, exp: &Experiment, runs: &[Run], summary_md: &str) -> String {
-    let mut h = String::new();
-    let _ = write!(
-        h,
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>autodispatch simulation: {}</title><style>\
+/// The start of a self-contained page, up to and including `<body>`: the
+/// title (escaped here) and the shared inline style.
+pub(crate) fn page_head(title: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>\
 body{{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1100px}}\
 table{{border-collapse:collapse;margin:8px 0 16px}}td,th{{border:1px solid #ccc;padding:3px 8px;font-size:13px}}\
 td{{text-align:right}}td:first-child{{text-align:left}}figure{{display:inline-block;margin:8px}}\
 figcaption{{font-size:12px;text-align:center}}.legend span{{display:inline-block;padding:2px 6px;margin:2px;color:#fff;font-size:12px}}\
 </style></head><body>",
-        esc(&sc.name)
-    );
-    let _ = write!(
-        h,
-        "<h1>Simulation: {}</h1><p>{} days from seed {}; solvers {}.</p>",
-        esc(&sc.name),
-        exp.days,
-        exp.seed,
-        esc(&exp.solvers.join(", "))
-    );
-    // the summary tables, from summary.md's Markdown tables
-    h.push_str("<h2>Summary</h2>");
+        esc(title)
+    )
+}
+
+/// The tables, `## ` headings and paragraphs of a report's own Markdown
+/// as HTML (everything escaped; `# ` titles are left to the page).
+pub(crate) fn markdown_html(md: &str) -> String {
+    let mut h = String::new();
     let mut in_table = false;
-    for line in summary_md.lines() {
+    for line in md.lines() {
         if line.starts_with('|') {
             if line.starts_with("|---") {
                 continue;
@@ -376,6 +369,25 @@ figcaption{{font-size:12px;text-align:center}}.legend span{{display:inline-block
     if in_table {
         h.push_str("</table>");
     }
+    h
+}
+
+/// The whole page.
+#[must_use]
+#[allow(clippy::too_many_lines, clippy::cast_precision_loss)]
+pub fn report_html(sc: &Scenario, exp: &Experiment, runs: &[Run], summary_md: &str) -> String {
+    let mut h = page_head(&format!("autodispatch simulation: {}", sc.name));
+    let _ = write!(
+        h,
+        "<h1>Simulation: {}</h1><p>{} days from seed {}; solvers {}.</p>",
+        esc(&sc.name),
+        exp.days,
+        exp.seed,
+        esc(&exp.solvers.join(", "))
+    );
+    // the summary tables, from summary.md's Markdown tables
+    h.push_str("<h2>Summary</h2>");
+    h.push_str(&markdown_html(summary_md));
     h.push_str("<h2>Per solver</h2>");
     #[allow(clippy::type_complexity)]
     let charts: [(&str, fn(&DayMetrics) -> f64); 4] = [

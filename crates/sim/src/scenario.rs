@@ -600,7 +600,7 @@ impl Scenario {
 }
 
 /// Turns a TOML error into one naming the key and line.
-fn de_error(text: &str, e: &toml::de::Error) -> ScenarioError {
+pub(crate) fn de_error(text: &str, e: &toml::de::Error) -> ScenarioError {
     let message = e.message().trim().to_string();
     let Some(span) = e.span() else {
         return ScenarioError::Invalid {
@@ -651,7 +651,7 @@ fn table_at(text: &str, line: usize) -> Option<String> {
 
 /// Finds the line of a dotted key (`technicians.count`), or of its closest
 /// parent that the file spells out.
-fn line_of_key(text: &str, key: &str) -> Option<usize> {
+pub(crate) fn line_of_key(text: &str, key: &str) -> Option<usize> {
     // `table[n].field`: the field inside the n-th `[[table]]`
     if let Some((table, rest)) = key.split_once('[') {
         let (n, field) = rest.split_once("].")?;
@@ -673,7 +673,12 @@ fn line_of_key(text: &str, key: &str) -> Option<usize> {
                 }
                 continue;
             }
-            if at.is_some() && t.split_once('=').is_some_and(|(k, _)| k.trim() == field) {
+            // the field itself, or the table holding it (`tag_weights = { .. }`)
+            let holds = |k: &str| {
+                let k = k.trim().trim_matches('"');
+                k == field || field.strip_prefix(k).is_some_and(|r| r.starts_with('.'))
+            };
+            if at.is_some() && t.split_once('=').is_some_and(|(k, _)| holds(k)) {
                 return Some(i + 1);
             }
         }
@@ -682,6 +687,8 @@ fn line_of_key(text: &str, key: &str) -> Option<usize> {
     let parts: Vec<&str> = key.split('.').collect();
     for depth in (1..=parts.len()).rev() {
         let (table, last) = (parts[..depth - 1].join("."), parts[depth - 1]);
+        // a dotted key inside its table (`tag_weights.no-heat = 3`)
+        let dotted = parts[depth - 1..].join(".");
         let mut current = String::new();
         for (i, l) in text.lines().enumerate() {
             let t = l.trim();
@@ -696,7 +703,8 @@ fn line_of_key(text: &str, key: &str) -> Option<usize> {
                 continue;
             }
             if let Some((k, _)) = t.split_once('=') {
-                if k.trim().trim_matches('"') == last {
+                let k = k.trim().trim_matches('"');
+                if k == last || k == dotted {
                     return Some(i + 1);
                 }
             }
