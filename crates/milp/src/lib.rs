@@ -137,9 +137,9 @@ impl Milp {
         let heur_end = at(0.25);
         // big days: the dive's LPs get slow, regions do better with the time
         let big = inst.techs.len() > 60;
-        let cg_end = at(if big { 0.35 } else { 0.45 });
-        let dive_end = if big { cg_end } else { at(0.65) };
-        let ip_end = at(0.9);
+        let mut cg_end = at(if big { 0.35 } else { 0.45 });
+        let mut dive_end = if big { cg_end } else { at(0.65) };
+        let mut ip_end = at(0.9);
         let n_techs = inst.techs.len();
         let mut techs: Vec<TechData> = (0..n_techs)
             .map(|t| TechData::new(inst, t, self.max_label_jobs, self.ng_size))
@@ -218,182 +218,202 @@ impl Milp {
         let mut last_x: Vec<f64> = Vec::new();
         let mut last_duals: Option<(Vec<f64>, Vec<f64>)> = None;
         let mut heuristic = true;
+        let mut ip_proven;
+        let mut pass = 0;
+        // passes of column generation then the integer master, while time is left
         loop {
-            if Instant::now() >= cg_end {
-                break;
-            }
-            let left = cg_end
-                .saturating_duration_since(Instant::now())
-                .as_secs_f64();
-            let lp = match master::solve_lp(&shape, &pool.cols, left) {
-                Ok(lp) => lp,
-                Err(e) if rounds == 0 => {
-                    return Err(SolveError::Failed(format!("master LP: {e}")));
+            loop {
+                if Instant::now() >= cg_end {
+                    break;
                 }
-                Err(_) => break,
-            };
-            rounds += 1;
-            lp_value = Some(lp.value);
-            last_x.clone_from(&lp.x);
-            last_duals = Some((lp.pi.clone(), lp.mu.clone()));
-            let lim = PriceLimits {
-                bucket_cap: if heuristic {
-                    self.heuristic_bucket_cap
-                } else {
-                    usize::MAX
-                },
-                skip_nonpositive: heuristic,
-                max_labels: self.max_labels,
-                max_columns: self.columns_per_round,
-                deadline: cg_end,
-            };
-            let mut lag: f64 = shape.rows.iter().map(|&j| lp.pi[j]).sum();
-            let mut added = 0;
-            let mut all_exact = true;
-            let mut grew = false;
-            let mut sigma_of: Vec<Option<f64>> = vec![None; n_techs];
-            for td in &mut techs {
-                // identical technicians share one pricing: same routes, same best
-                if let Some(&rep) = twins[td.t].iter().find(|&&u| u < td.t) {
-                    if let Some(sg) = sigma_of[rep] {
-                        lag += sg;
+                let left = cg_end
+                    .saturating_duration_since(Instant::now())
+                    .as_secs_f64();
+                let lp = match master::solve_lp(&shape, &pool.cols, left) {
+                    Ok(lp) => lp,
+                    Err(e) if rounds == 0 => {
+                        return Err(SolveError::Failed(format!("master LP: {e}")));
+                    }
+                    Err(_) => break,
+                };
+                rounds += 1;
+                lp_value = Some(lp.value);
+                last_x.clone_from(&lp.x);
+                last_duals = Some((lp.pi.clone(), lp.mu.clone()));
+                let lim = PriceLimits {
+                    bucket_cap: if heuristic {
+                        self.heuristic_bucket_cap
+                    } else {
+                        usize::MAX
+                    },
+                    skip_nonpositive: heuristic,
+                    max_labels: self.max_labels,
+                    max_columns: self.columns_per_round,
+                    deadline: cg_end,
+                };
+                let mut lag: f64 = shape.rows.iter().map(|&j| lp.pi[j]).sum();
+                let mut added = 0;
+                let mut all_exact = true;
+                let mut grew = false;
+                let mut sigma_of: Vec<Option<f64>> = vec![None; n_techs];
+                for td in &mut techs {
+                    // identical technicians share one pricing: same routes, same best
+                    if let Some(&rep) = twins[td.t].iter().find(|&&u| u < td.t) {
+                        if let Some(sg) = sigma_of[rep] {
+                            lag += sg;
+                            continue;
+                        }
+                    }
+                    let thr = twins[td.t]
+                        .iter()
+                        .map(|&u| lp.mu[u])
+                        .fold(lp.mu[td.t], f64::min);
+                    let r = price(inst, td, &lp.pi, thr + 1e-6, &lim);
+                    grew |= td.forbid_cycles(&r.cycles);
+                    let sigma = if r.exact {
+                        if td.must_route {
+                            r.best
+                        } else {
+                            r.best.max(0.0)
+                        }
+                    } else {
+                        all_exact = false;
+                        td.relaxed_bound(inst, &lp.pi).max(r.best)
+                    };
+                    lag += sigma;
+                    sigma_of[td.t] = Some(sigma);
+                    for stops in r.routes {
+                        if let Some(c) = Column::new(inst, td.t, stops) {
+                            // an identical technician can drive the same route
+                            for &t2 in &twins[td.t] {
+                                let mut c2 = c.clone();
+                                c2.tech = t2;
+                                pool.add(c2);
+                            }
+                            if pool.add(c).is_some() {
+                                added += 1;
+                            }
+                        }
+                    }
+                }
+                bound = bound.min(lag);
+                if heuristic {
+                    if (added == 0 && !grew) || Instant::now() >= heur_end {
+                        heuristic = false;
+                    }
+                    continue;
+                }
+                if (added == 0 && !grew) || bound - lp.value <= 1e-9 * lp.value.abs().max(1.0) {
+                    converged = all_exact;
+                    break;
+                }
+            }
+
+            // integer master: our packings, price-and-dive, then microlp
+            let cols = &pool.cols;
+            let mut by_x: Vec<usize> = (0..cols.len()).collect();
+            if last_x.len() == cols.len() {
+                by_x.sort_by(|&a, &b| last_x[b].total_cmp(&last_x[a]).then(a.cmp(&b)));
+            } else {
+                by_x.truncate(0);
+            }
+            let mut by_value: Vec<usize> = (0..cols.len()).collect();
+            by_value.sort_by(|&a, &b| cols[b].value.total_cmp(&cols[a].value).then(a.cmp(&b)));
+            for order in [by_x, by_value] {
+                let p = master::pack(&shape, cols, &order, &baselines);
+                if master::feasible(&shape, cols, &p)
+                    && master::value_of(cols, &p) > master::value_of(cols, &incumbent) + 1e-9
+                {
+                    incumbent = p;
+                }
+            }
+            // routes within the gap: any route of a better integer solution has
+            // a reduced value above its technician's best less the gap, so add
+            // the best such routes that the LP did not need
+            let delta = bound - master::value_of(&pool.cols, &incumbent);
+            if let (true, Some((pi, mu))) = (converged && delta > 1e-6, &last_duals) {
+                let lim = PriceLimits {
+                    bucket_cap: usize::MAX,
+                    skip_nonpositive: false,
+                    max_labels: self.max_labels,
+                    max_columns: self.columns_per_round * 3,
+                    deadline: dive_end,
+                };
+                for td in &techs {
+                    if twins[td.t].iter().any(|&u| u < td.t) {
                         continue;
                     }
-                }
-                let thr = twins[td.t]
-                    .iter()
-                    .map(|&u| lp.mu[u])
-                    .fold(lp.mu[td.t], f64::min);
-                let r = price(inst, td, &lp.pi, thr + 1e-6, &lim);
-                grew |= td.forbid_cycles(&r.cycles);
-                let sigma = if r.exact {
-                    if td.must_route {
-                        r.best
-                    } else {
-                        r.best.max(0.0)
-                    }
-                } else {
-                    all_exact = false;
-                    td.relaxed_bound(inst, &lp.pi).max(r.best)
-                };
-                lag += sigma;
-                sigma_of[td.t] = Some(sigma);
-                for stops in r.routes {
-                    if let Some(c) = Column::new(inst, td.t, stops) {
-                        // an identical technician can drive the same route
-                        for &t2 in &twins[td.t] {
-                            let mut c2 = c.clone();
-                            c2.tech = t2;
-                            pool.add(c2);
+                    let r = price(inst, td, pi, mu[td.t] - delta, &lim);
+                    for stops in r.routes {
+                        if let Some(c) = Column::new(inst, td.t, stops) {
+                            for &t2 in &twins[td.t] {
+                                let mut c2 = c.clone();
+                                c2.tech = t2;
+                                pool.add(c2);
+                            }
+                            pool.add(c);
                         }
-                        if pool.add(c).is_some() {
-                            added += 1;
+                    }
+                }
+                if self.use_microlp {
+                    let left = dive_end
+                        .saturating_duration_since(Instant::now())
+                        .as_secs_f64();
+                    if let Ok(Some((p, _))) = master::solve_ip(&shape, &pool.cols, &incumbent, left)
+                    {
+                        if master::feasible(&shape, &pool.cols, &p)
+                            && master::value_of(&pool.cols, &p)
+                                > master::value_of(&pool.cols, &incumbent) + 1e-9
+                        {
+                            incumbent = p;
                         }
                     }
                 }
             }
-            bound = bound.min(lag);
-            if heuristic {
-                if (added == 0 && !grew) || Instant::now() >= heur_end {
-                    heuristic = false;
-                }
-                continue;
-            }
-            if (added == 0 && !grew) || bound - lp.value <= 1e-9 * lp.value.abs().max(1.0) {
-                converged = all_exact;
-                break;
-            }
-        }
-
-        // integer master: our packings, price-and-dive, then microlp
-        let cols = &pool.cols;
-        let mut by_x: Vec<usize> = (0..cols.len()).collect();
-        if last_x.len() == cols.len() {
-            by_x.sort_by(|&a, &b| last_x[b].total_cmp(&last_x[a]).then(a.cmp(&b)));
-        } else {
-            by_x.truncate(0);
-        }
-        let mut by_value: Vec<usize> = (0..cols.len()).collect();
-        by_value.sort_by(|&a, &b| cols[b].value.total_cmp(&cols[a].value).then(a.cmp(&b)));
-        for order in [by_x, by_value] {
-            let p = master::pack(&shape, cols, &order, &baselines);
+            let p = self.price_and_dive(
+                inst, &shape, &mut techs, &mut pool, &baselines, &twins, dive_end,
+            );
+            let cols = &pool.cols;
             if master::feasible(&shape, cols, &p)
                 && master::value_of(cols, &p) > master::value_of(cols, &incumbent) + 1e-9
             {
                 incumbent = p;
             }
-        }
-        // routes within the gap: any route of a better integer solution has
-        // a reduced value above its technician's best less the gap, so add
-        // the best such routes that the LP did not need
-        let delta = bound - master::value_of(&pool.cols, &incumbent);
-        if let (true, Some((pi, mu))) = (converged && delta > 1e-6, &last_duals) {
-            let lim = PriceLimits {
-                bucket_cap: usize::MAX,
-                skip_nonpositive: false,
-                max_labels: self.max_labels,
-                max_columns: self.columns_per_round * 3,
-                deadline: dive_end,
-            };
-            for td in &techs {
-                if twins[td.t].iter().any(|&u| u < td.t) {
-                    continue;
-                }
-                let r = price(inst, td, pi, mu[td.t] - delta, &lim);
-                for stops in r.routes {
-                    if let Some(c) = Column::new(inst, td.t, stops) {
-                        for &t2 in &twins[td.t] {
-                            let mut c2 = c.clone();
-                            c2.tech = t2;
-                            pool.add(c2);
-                        }
-                        pool.add(c);
-                    }
-                }
-            }
-            if self.use_microlp {
-                let left = dive_end
-                    .saturating_duration_since(Instant::now())
-                    .as_secs_f64();
-                if let Ok(Some((p, _))) = master::solve_ip(&shape, &pool.cols, &incumbent, left) {
-                    if master::feasible(&shape, &pool.cols, &p)
-                        && master::value_of(&pool.cols, &p)
-                            > master::value_of(&pool.cols, &incumbent) + 1e-9
+            ip_proven = false;
+            let left = ip_end
+                .saturating_duration_since(Instant::now())
+                .as_secs_f64();
+            if self.use_microlp && left > 0.01 {
+                if let Ok(Some((p, proven))) =
+                    master::solve_ip(&shape, cols, &incumbent, left * 0.3)
+                {
+                    if master::feasible(&shape, cols, &p)
+                        && master::value_of(cols, &p) >= master::value_of(cols, &incumbent) - 1e-9
                     {
                         incumbent = p;
+                        ip_proven = proven;
                     }
                 }
             }
-        }
-        let p = self.price_and_dive(
-            inst, &shape, &mut techs, &mut pool, &baselines, &twins, dive_end,
-        );
-        let cols = &pool.cols;
-        if master::feasible(&shape, cols, &p)
-            && master::value_of(cols, &p) > master::value_of(cols, &incumbent) + 1e-9
-        {
-            incumbent = p;
-        }
-        let mut ip_proven = false;
-        let left = ip_end
-            .saturating_duration_since(Instant::now())
-            .as_secs_f64();
-        if self.use_microlp && left > 0.01 {
-            if let Ok(Some((p, proven))) = master::solve_ip(&shape, cols, &incumbent, left * 0.3) {
-                if master::feasible(&shape, cols, &p)
-                    && master::value_of(cols, &p) >= master::value_of(cols, &incumbent) - 1e-9
-                {
-                    incumbent = p;
-                    ip_proven = proven;
-                }
-            }
-        }
 
-        if self.use_microlp && !ip_proven {
-            let groups = neighbourhoods(inst, &techs, self.lns_group);
-            incumbent = self.region_lns(
-                inst, &shape, &mut techs, &mut pool, &twins, incumbent, &groups, ip_end,
-            );
+            if self.use_microlp && !ip_proven {
+                let groups = neighbourhoods(inst, &techs, self.lns_group);
+                incumbent = self.region_lns(
+                    inst, &shape, &mut techs, &mut pool, &twins, incumbent, &groups, ip_end,
+                );
+            }
+            pass += 1;
+            let now = Instant::now();
+            let final_end = at(0.9);
+            let rem = final_end.saturating_duration_since(now);
+            let done =
+                master::value_of(&pool.cols, &incumbent) >= bound - 1e-6 * bound.abs().max(1.0);
+            if done || (converged && ip_proven) || rem.as_secs_f64() < 0.1 * limit || pass >= 20 {
+                break;
+            }
+            cg_end = now + rem.mul_f64(0.5);
+            dive_end = if big { cg_end } else { now + rem.mul_f64(0.65) };
+            ip_end = final_end;
         }
         let cols = &pool.cols;
 
