@@ -12,8 +12,10 @@ mod common;
 mod explain;
 mod generate;
 mod import;
+mod merge;
 mod simulate;
 mod solve;
+mod sweep;
 
 /// Automatic technician dispatcher: plans a field-service day, checks plans,
 /// explains unassigned jobs, and simulates days for research.
@@ -36,6 +38,10 @@ enum Command {
     Generate(generate::Args),
     /// Replay simulated days with one or more solvers and write metrics and reports.
     Simulate(simulate::Args),
+    /// Replay the same days under many settings configurations (weights sweep): CIs, Pareto front, recommendation.
+    Sweep(sweep::Args),
+    /// Combine the shards of a sharded sweep into the files an unsharded sweep writes.
+    Merge(merge::Args),
     /// Run solvers over a set of days and print a Markdown table of objective, bound, gap, time, validity.
     Bench(bench::Args),
     /// Convert a benchmark instance (TOPTW, Solomon) into a FORMAT.md problem.
@@ -61,6 +67,8 @@ fn main() -> ExitCode {
         Command::Simulate(a) => simulate::run(&a),
         Command::Import(c) => import::run(&c),
         Command::Bench(a) => bench::run(&a),
+        Command::Sweep(a) => sweep::run(&a),
+        Command::Merge(a) => merge::run(&a),
     };
     match result {
         Ok(code) => code,
