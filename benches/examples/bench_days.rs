@@ -1,7 +1,8 @@
 //! Writes `autodispatch_testkit::bench_day` days as FORMAT.md problems, for
 //! `autodispatch bench --days DIR`:
 //! `cargo run --release -p autodispatch-benches --example bench_days -- --jobs 100 --techs 15 --seeds 1..4 --out DIR`
-//! (`--seeds A..B` is A up to B-1; files are `bench-JOBSxTECHS-sSEED.json`).
+//! (`--seeds A..B` is A up to B-1; files are `bench-JOBSxTECHS-sSEED.json`;
+//! a seed whose day does not validate is skipped with a warning).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -22,9 +23,9 @@ fn main() -> ExitCode {
             "--jobs" => jobs = v.parse::<usize>().ok(),
             "--techs" => techs = v.parse::<usize>().ok(),
             "--seeds" => {
-                seeds = v.split_once("..").and_then(|(a, b)| {
-                    Some(a.parse::<u64>().ok()?..b.parse::<u64>().ok()?)
-                });
+                seeds = v
+                    .split_once("..")
+                    .and_then(|(a, b)| Some(a.parse::<u64>().ok()?..b.parse::<u64>().ok()?));
             }
             "--out" => out = Some(PathBuf::from(v)),
             _ => return usage(),
@@ -42,6 +43,13 @@ fn main() -> ExitCode {
     }
     for seed in seeds {
         let day = autodispatch_testkit::bench_day(seed, jobs, techs);
+        // bench_day can turn a matrix day without homes or locations back to
+        // haversine travel, which is not a valid problem: skip such seeds
+        if let Err(e) = autodispatch_model::parse_problem(&day.to_json()) {
+            let first = e.to_string().lines().next().unwrap_or_default().to_string();
+            eprintln!("skipping seed {seed}: bench_day made an invalid day: {first}");
+            continue;
+        }
         let path = out.join(format!("bench-{jobs}x{techs}-s{seed}.json"));
         if let Err(e) = std::fs::write(&path, day.to_json()) {
             eprintln!("error: cannot write {}: {e}", path.display());
