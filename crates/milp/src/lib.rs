@@ -10,8 +10,9 @@
 //! to the LP value at convergence. The integer master over the generated
 //! routes (microlp, warm-started, plus our own packing) gives the plan.
 //!
-//! Technician-specific jobs stay at their current start in every route, so
-//! the bound holds over plans that keep them there.
+//! Technician-specific jobs stay at their current start in every route;
+//! the bound of a technician who has some comes from a relaxation that lets
+//! them move (a time knapsack), so the bound holds over every plan.
 
 pub mod column;
 pub mod import;
@@ -279,6 +280,13 @@ impl Milp {
                     } else {
                         all_exact = false;
                         td.relaxed_bound(inst, &lp.pi).max(r.best)
+                    };
+                    // routes may move technician-specific jobs, which our
+                    // columns keep in place: bound those by the relaxation
+                    let sigma = if td.has_tech_specific(inst) {
+                        sigma.max(td.relaxed_bound(inst, &lp.pi))
+                    } else {
+                        sigma
                     };
                     lag += sigma;
                     sigma_of[td.t] = Some(sigma);

@@ -146,6 +146,15 @@ impl TechData {
         }
     }
 
+    /// True when some fixed stop is a technician-specific job (which a plan
+    /// may move, though our routes keep it in place).
+    #[must_use]
+    pub fn has_tech_specific(&self, inst: &Instance) -> bool {
+        self.fixed
+            .iter()
+            .any(|s| inst.jobs[s.job].class == JobClass::TechSpecific)
+    }
+
     /// Makes the labelling remember each repeated job along its cycle, so
     /// the same cycle cannot come back (dynamic ng-routes). True when some
     /// neighbourhood grew.

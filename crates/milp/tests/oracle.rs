@@ -160,3 +160,32 @@ fn compact_arc_milp_agrees_with_brute_force_and_the_route_model() {
     }
     assert!(solved >= 100, "the arc MILP proved only {solved} days");
 }
+
+#[test]
+fn the_bound_is_above_any_other_plan_greedy_included() {
+    // greedy may move technician-specific jobs, which our routes keep in
+    // place, so this checks the bound against plans outside our columns too
+    for seed in 0..60u64 {
+        let p = random_day(
+            3000 + seed,
+            8 + (seed % 4) as usize * 6,
+            1 + (seed % 5) as usize,
+        );
+        let inst = Instance::new(&p);
+        let greedy = autodispatch_greedy::Greedy
+            .solve(&inst, &opts(1))
+            .expect("greedy");
+        let g = autodispatch_model::build::objective(&inst, &greedy.schedule);
+        let out = Milp {
+            use_greedy: false,
+            ..Milp::default()
+        }
+        .run(&inst, &opts(2), None)
+        .expect("milp");
+        let bound = out.solution.bound.expect("a bound");
+        assert!(
+            bound >= g - 1e-6 * g.abs().max(1.0),
+            "seed {seed}: bound {bound} below greedy's {g}"
+        );
+    }
+}
