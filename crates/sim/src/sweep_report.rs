@@ -459,6 +459,8 @@ fn scatter(meta: &SweepMeta, a: &Analysis, yi: usize, title: &str) -> String {
     // dominated points first, so the front is drawn on top
     let mut order: Vec<usize> = (0..pts.len()).filter(|c| !a.pareto.contains(c)).collect();
     order.extend(a.pareto.iter().rev());
+    #[allow(clippy::type_complexity)]
+    let mut labels: Vec<((String, String), (f64, f64), Vec<String>)> = Vec::new();
     for c in order {
         let (x, y) = (px(pts[c].0), py(pts[c].1));
         let name = esc(&meta.configs[c].name);
@@ -498,13 +500,37 @@ fn scatter(meta: &SweepMeta, a: &Analysis, yi: usize, title: &str) -> String {
             );
         }
         if on_front || c == meta.baseline || c == a.recommended {
-            let _ = write!(
-                svg,
-                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\">{name}</text>",
-                x + 9.0,
-                y - 6.0
-            );
+            // configurations with the same means share one label
+            let at = (format!("{x:.0}"), format!("{y:.0}"));
+            match labels.iter_mut().find(|(p, _, _)| *p == at) {
+                Some((_, _, names)) => names.push(name),
+                None => labels.push((at, (x, y), vec![name])),
+            }
         }
+    }
+    // labels go right of their point (left in the right half of the plot),
+    // moved down or up until they clear the labels already placed
+    let mut placed: Vec<(f64, f64, f64)> = Vec::new();
+    for (_, (x, y), names) in labels {
+        let text = names.join(", ");
+        let width = 5.6 * text.chars().count() as f64;
+        let right_half = x > left + (w - left - right) / 2.0;
+        let x0 = if right_half { x - 9.0 - width } else { x + 9.0 };
+        let clear = |ly: f64| {
+            placed
+                .iter()
+                .all(|&(a, b, py)| (ly - py).abs() >= 11.0 || x0 + width <= a || b <= x0)
+        };
+        let ly = [-6.0, 14.0, -18.0, 26.0, -30.0, 38.0]
+            .iter()
+            .map(|dy| y + dy)
+            .find(|&ly| clear(ly))
+            .unwrap_or(y - 6.0);
+        placed.push((x0, x0 + width, ly));
+        let _ = write!(
+            svg,
+            "<text x=\"{x0:.1}\" y=\"{ly:.1}\" font-size=\"10\">{text}</text>"
+        );
     }
     let (lx, tx, bx) = (w - right + 12.0, w - right + 24.0, w - right + 5.0);
     let (front, rec) = (color(0), color(3));
