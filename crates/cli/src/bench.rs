@@ -83,6 +83,9 @@ pub struct Args {
     /// Also write the table to this Markdown file.
     #[arg(long, value_name = "FILE.md")]
     pub out: Option<PathBuf>,
+    /// List each run's `solver.note` (pricing rounds, fallback reasons) under the table.
+    #[arg(long)]
+    pub notes: bool,
     /// Write every day (FORMAT.md problem) to this folder before solving, so
     /// a row can be re-run with `autodispatch solve`.
     #[arg(long, value_name = "DIR")]
@@ -108,6 +111,7 @@ struct Row {
     violations: Option<usize>,
     unassigned: usize,
     status: String,
+    note: Option<String>,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
@@ -171,6 +175,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
                         violations: Some(report.violations.len()),
                         unassigned: plan.metrics.unassigned,
                         status: plan.solver.status.as_str().to_string(),
+                        note: plan.solver.note.clone(),
                     }
                 }
                 Err(e) => {
@@ -184,6 +189,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
                         violations: None,
                         unassigned: 0,
                         status: "error".into(),
+                        note: None,
                     }
                 }
             };
@@ -708,6 +714,14 @@ Objective / best: the objective over the best valid objective of the day, averag
             mine.iter().map(|r| r.unassigned).sum::<usize>(),
             if all_valid { "yes" } else { "no" }
         );
+    }
+    if args.notes && rows.iter().any(|r| r.note.is_some()) {
+        let _ = writeln!(s, "\nSolver notes:");
+        for r in rows {
+            if let Some(n) = &r.note {
+                let _ = writeln!(s, "- {} / {}: {n}", days[r.day].name, r.solver);
+            }
+        }
     }
     if !failures.is_empty() {
         let _ = writeln!(s, "\nFailed runs:");

@@ -143,6 +143,32 @@ fn toptw_instance_shows_its_gap_to_best_known() {
     assert_eq!(rows[1][SOLVER], "auto");
     let gap = summary_row(&out, "auto")[4].parse::<f64>();
     assert!(gap.is_ok(), "{out}");
+    assert!(!out.contains("Solver notes:"), "notes only with --notes");
+}
+
+#[test]
+fn notes_list_what_each_solver_said() {
+    let pr07 = benchmarks().join("toptw/cordeau_based/pr07.txt");
+    let (c, out, err) = run(bin()
+        .args([
+            "bench",
+            "--solvers",
+            "auto",
+            "--time-limit",
+            "0.5",
+            "--notes",
+            "--toptw",
+        ])
+        .arg(&pr07)
+        .args(["--tours", "1"]));
+    assert_eq!(c, 0, "{err}\n{out}");
+    let notes: Vec<&str> = out
+        .lines()
+        .skip_while(|l| *l != "Solver notes:")
+        .skip(1)
+        .collect();
+    assert_eq!(notes.len(), 1, "{out}");
+    assert!(notes[0].starts_with("- pr07-m1 / auto: "), "{out}");
 }
 
 #[test]
