@@ -128,6 +128,20 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         )));
     }
     let solvers = parse_solvers(&args.solvers)?;
+    // a table that cannot be written should fail now, not after the runs
+    if let Some(out) = &args.out {
+        let dir = out
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        if !dir.is_dir() {
+            return Err(usage(format!(
+                "--out {}: no folder {}",
+                out.display(),
+                dir.display()
+            )));
+        }
+    }
     let days = load_days(args)?;
     if let Some(dir) = &args.write_days {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;

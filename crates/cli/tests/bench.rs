@@ -343,6 +343,15 @@ fn bad_input_exits_2_with_a_message() {
             vec!["--days".into(), d.clone(), "--seeds".into(), "1..3".into()],
             "--seeds goes with --scenario",
         ),
+        (
+            vec![
+                "--days".into(),
+                d.clone(),
+                "--out".into(),
+                "/no/such/folder/b.md".into(),
+            ],
+            "--out",
+        ),
         (vec!["--days".into(), d, "--bogus".into()], "--bogus"),
     ];
     for (args, needle) in cases {
