@@ -36,6 +36,8 @@ pub struct DayShape {
     pub special: f64,
     /// Generate mid-day (`now` after business start, positions, passed windows).
     pub mid_day: bool,
+    /// Let the seed pick an explicit travel matrix (else always haversine).
+    pub matrix: bool,
 }
 
 impl DayShape {
@@ -46,6 +48,7 @@ impl DayShape {
             techs,
             special: 0.25,
             mid_day: false,
+            matrix: true,
         }
     }
 }
@@ -61,6 +64,7 @@ pub fn random_day(seed: u64, jobs: usize, techs: usize) -> Problem {
         techs,
         special: rng.gen_range(0.1..0.4),
         mid_day: rng.gen_bool(0.4),
+        matrix: true,
     };
     generate(&mut rng, &shape, &format!("random-{seed}-{jobs}x{techs}"))
 }
@@ -74,15 +78,9 @@ pub fn bench_day(seed: u64, jobs: usize, techs: usize) -> Problem {
         techs,
         special: 0.05,
         mid_day: false,
+        matrix: false,
     };
-    let mut p = generate(&mut rng, &shape, &format!("bench-{seed}-{jobs}x{techs}"));
-    if let Travel::Matrix { .. } = p.travel {
-        p.travel = Travel::Haversine {
-            speed_kmh: 40.0,
-            road_factor: 1.3,
-        };
-    }
-    p
+    generate(&mut rng, &shape, &format!("bench-{seed}-{jobs}x{techs}"))
 }
 
 /// Whole minutes, so a day written out and read back is the same day.
@@ -403,7 +401,8 @@ fn generate(rng: &mut ChaCha8Rng, shape: &DayShape, name: &str) -> Problem {
         technicians,
         jobs,
     };
-    if rng.gen_bool(0.2) {
+    // the draw happens either way, so a day's other fields do not depend on `matrix`
+    if rng.gen_bool(0.2) && shape.matrix {
         let inst = autodispatch_model::Instance::new(&problem);
         let n = problem.technicians.len() + problem.jobs.len();
         let minutes = (0..n)
@@ -441,6 +440,15 @@ mod tests {
             back.to_json() == a,
             "a generated day does not read back as itself"
         );
+    }
+
+    #[test]
+    fn bench_days_are_valid_haversine_days() {
+        for seed in 0..30 {
+            let p = bench_day(seed, 30, 6);
+            assert!(matches!(p.travel, Travel::Haversine { .. }));
+            autodispatch_model::parse_problem(&p.to_json()).unwrap();
+        }
     }
 
     #[test]
