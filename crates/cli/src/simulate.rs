@@ -13,7 +13,7 @@ use anyhow::Context;
 use autodispatch_sim::experiment::{self, Experiment};
 use autodispatch_sim::{ReplayOptions, Scenario};
 
-use crate::common::{solver_by_name, usage, write_output, SOLVER_NAMES};
+use crate::common::{check_day_runs, solver_by_name, usage, write_output, SOLVER_NAMES};
 
 /// The scenario `simulate` runs when none is given.
 const BUILT_IN_SCENARIO: &str = include_str!("../../../scenarios/small.toml");
@@ -55,24 +55,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    if !(args.time_limit.is_finite() && args.time_limit > 0.0 && args.time_limit <= 1.0e6) {
-        return Err(usage(format!(
-            "--time-limit must be a number of seconds > 0, got {}",
-            args.time_limit
-        )));
-    }
-    if args.days == 0 || args.days > 36_500 {
-        return Err(usage(format!(
-            "--days must be 1..=36500, got {}",
-            args.days
-        )));
-    }
-    if args.threads > 1024 {
-        return Err(usage(format!(
-            "--threads must be 0..=1024, got {}",
-            args.threads
-        )));
-    }
+    check_day_runs(args.time_limit, args.days, args.threads)?;
     if let Some(c) = args.cycle_minutes {
         if !(c.is_finite() && c >= 1.0) {
             return Err(usage(format!(

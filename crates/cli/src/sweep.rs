@@ -15,7 +15,7 @@ use autodispatch_sim::sweep::{self, Record, Shard, SweepMeta, WeightSpec};
 use autodispatch_sim::sweep_report::{self, Analysis};
 use autodispatch_sim::{ReplayOptions, Scenario};
 
-use crate::common::{solver_by_name, usage, write_output, SOLVER_NAMES};
+use crate::common::{check_day_runs, solver_by_name, usage, write_output, SOLVER_NAMES};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -54,24 +54,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    if !(args.time_limit.is_finite() && args.time_limit > 0.0 && args.time_limit <= 1.0e6) {
-        return Err(usage(format!(
-            "--time-limit must be a number of seconds > 0, got {}",
-            args.time_limit
-        )));
-    }
-    if args.days == 0 || args.days > 36_500 {
-        return Err(usage(format!(
-            "--days must be 1..=36500, got {}",
-            args.days
-        )));
-    }
-    if args.threads > 1024 {
-        return Err(usage(format!(
-            "--threads must be 0..=1024, got {}",
-            args.threads
-        )));
-    }
+    check_day_runs(args.time_limit, args.days, args.threads)?;
     if solver_by_name(&args.solver).is_none() {
         return Err(usage(format!(
             "unknown solver {:?}; known: {}",

@@ -41,6 +41,14 @@ pub(crate) fn color(i: usize) -> &'static str {
     PALETTE[i % PALETTE.len()]
 }
 
+/// Opens a chart's `<figure>` and `<svg>`, titled for screen readers and tooltips.
+pub(crate) fn chart_open(w: f64, h: f64, title: &str) -> String {
+    format!(
+        "<figure><svg class=\"chart\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{t}\"><title>{t}</title>",
+        t = esc(title)
+    )
+}
+
 /// A bar chart of one metric per solver, with 95% CI whiskers.
 #[allow(clippy::cast_precision_loss)]
 fn bars(title: &str, exp: &Experiment, runs: &[Run], f: fn(&DayMetrics) -> f64) -> String {
@@ -62,10 +70,7 @@ fn bars(title: &str, exp: &Experiment, runs: &[Run], f: fn(&DayMetrics) -> f64) 
         * 1.1;
     let n = exp.solvers.len().max(1) as f64;
     let bw = (w - 2.0 * pad) / n * 0.6;
-    let mut svg = format!(
-        "<figure><svg class=\"chart\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{t}\"><title>{t}</title>",
-        t = esc(title)
-    );
+    let mut svg = chart_open(w, h, title);
     let _ = write!(
         svg,
         "<line x1=\"{pad}\" y1=\"{y}\" x2=\"{x2}\" y2=\"{y}\" stroke=\"#333\"/>",
@@ -130,10 +135,7 @@ fn strip(title: &str, exp: &Experiment, runs: &[Run], f: fn(&DayMetrics) -> f64)
     let hi = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let span = if hi > lo { hi - lo } else { 1.0 };
     let x = |v: f64| pad + (v - lo) / span * (w - pad - 20.0);
-    let mut svg = format!(
-        "<figure><svg class=\"chart\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{t}\"><title>{t}</title>",
-        t = esc(title)
-    );
+    let mut svg = chart_open(w, h, title);
     for (s, name) in exp.solvers.iter().enumerate() {
         let y = 20.0 + row * s as f64 + row / 2.0;
         let _ = write!(

@@ -328,17 +328,21 @@ pub(crate) fn hhmm(text: &str) -> Option<f64> {
     (h <= 24 && m < 60 && h * 60 + m <= 24 * 60).then(|| f64::from(h * 60 + m))
 }
 
+/// A TOML file's text.
+pub(crate) fn read_file(path: &std::path::Path) -> Result<String, ScenarioError> {
+    std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
 impl Scenario {
     /// Reads and checks a scenario file.
     ///
     /// # Errors
     /// The file is unreadable, or any key is unknown, mistyped or out of range.
     pub fn load(path: &std::path::Path) -> Result<Self, ScenarioError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
-        Self::parse(&text)
+        Self::parse(&read_file(path)?)
     }
 
     /// Parses and checks scenario text.

@@ -26,7 +26,7 @@ use crate::experiment::{self, ExperimentError, SolverFactory};
 use crate::generate::generate_sim_day;
 use crate::random::hash;
 use crate::replay::{replay, DayMetrics, ReplayOptions};
-use crate::scenario::{de_error, line_of_key, Scenario, ScenarioError};
+use crate::scenario::{de_error, line_of_key, read_file, Scenario, ScenarioError};
 
 /// At most this many configurations in one sweep.
 pub const MAX_CONFIGS: usize = 10_000;
@@ -228,11 +228,7 @@ impl WeightSpec {
     /// # Errors
     /// The file is unreadable, or a key is unknown, mistyped or out of range.
     pub fn load(path: &std::path::Path) -> Result<Self, ScenarioError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
-        Self::parse(&text)
+        Self::parse(&read_file(path)?)
     }
 
     /// Parses and checks spec text.

@@ -12,8 +12,8 @@ use std::fmt::Write as _;
 use crate::experiment::{
     csv_field, mean_ci, metric, metric_cells, metric_header, num, pm, tags_of, SUMMARY,
 };
-use crate::report::{color, esc, markdown_html, page_head};
-use crate::sweep::{describe, Record, SweepMeta};
+use crate::report::{chart_open, color, esc, markdown_html, page_head};
+use crate::sweep::{describe, Config, Record, SweepMeta};
 
 /// The high-priority metric's column name.
 pub const HIGH_PRIORITY: &str = "high_priority_unassigned";
@@ -185,23 +185,14 @@ pub fn configs_csv(meta: &SweepMeta, a: &Analysis) -> String {
     for (c, cfg) in meta.configs.iter().enumerate() {
         let _ = write!(
             out,
-            "{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{}",
             csv_field(&cfg.name),
             cfg.origin,
             c == meta.baseline,
             a.pareto.contains(&c),
             c == a.recommended,
-            cfg.reschedule_within,
-            num(cfg.drive_cost_per_minute),
-            num(cfg.preferred_technician_bonus)
+            setting_values(cfg, &tags).join(",")
         );
-        for t in &tags {
-            let _ = write!(
-                out,
-                ",{}",
-                num(cfg.tag_weights.get(t).copied().unwrap_or(1.0))
-            );
-        }
         for (i, _) in a.metrics.iter().enumerate() {
             let (m, hw) = a.stats[c][i];
             let (d, dhw) = a.diffs[c][i];
@@ -210,6 +201,21 @@ pub fn configs_csv(meta: &SweepMeta, a: &Analysis) -> String {
         out.push('\n');
     }
     out
+}
+
+/// A configuration's settings as table cells: reschedule mode, drive
+/// cost, preferred bonus, then each tag's weight (1 when not weighted).
+fn setting_values(cfg: &Config, tags: &[String]) -> Vec<String> {
+    let mut v = vec![
+        cfg.reschedule_within.clone(),
+        num(cfg.drive_cost_per_minute),
+        num(cfg.preferred_technician_bonus),
+    ];
+    v.extend(
+        tags.iter()
+            .map(|t| num(cfg.tag_weights.get(t).copied().unwrap_or(1.0))),
+    );
+    v
 }
 
 /// Every tag weighted in some configuration.
@@ -317,23 +323,13 @@ pub fn sweep_md(meta: &SweepMeta, a: &Analysis) -> String {
     }
     out.push('\n');
     for (c, cfg) in meta.configs.iter().enumerate() {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} |",
+            "| {} | {} | {} |",
             cfg.name,
             roles(meta, a, c),
-            cfg.reschedule_within,
-            num(cfg.drive_cost_per_minute),
-            num(cfg.preferred_technician_bonus)
+            setting_values(cfg, &tags).join(" | ")
         );
-        for t in &tags {
-            let _ = write!(
-                out,
-                " {} |",
-                num(cfg.tag_weights.get(t).copied().unwrap_or(1.0))
-            );
-        }
-        out.push('\n');
     }
 
     let _ = writeln!(
@@ -412,10 +408,7 @@ fn scatter(meta: &SweepMeta, a: &Analysis, yi: usize, title: &str) -> String {
     let px = |x: f64| left + (x - x0) / (x1 - x0) * (w - left - right);
     let py = |y: f64| h - bottom - (y - y0) / (y1 - y0) * (h - top - bottom);
     let ylabel = a.metrics[yi];
-    let mut svg = format!(
-        "<figure><svg class=\"chart\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{t}\"><title>{t}</title>",
-        t = esc(title)
-    );
+    let mut svg = chart_open(w, h, title);
     let _ = write!(
         svg,
         "<rect x=\"{left}\" y=\"{top}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"none\" stroke=\"#333\"/>",
@@ -584,7 +577,6 @@ pub fn sweep_html(meta: &SweepMeta, a: &Analysis, sweep_md: &str) -> String {
 mod tests {
     use super::*;
     use crate::replay::DayMetrics;
-    use crate::sweep::Config;
     use std::collections::BTreeMap;
 
     fn meta(n: usize, days: u32, baseline: usize) -> SweepMeta {
