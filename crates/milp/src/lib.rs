@@ -10,9 +10,9 @@
 //! to the LP value at convergence. The integer master over the generated
 //! routes (microlp, warm-started, plus our own packing) gives the plan.
 //!
-//! Technician-specific jobs stay at their current start in every route;
-//! the bound of a technician who has some comes from a relaxation that lets
-//! them move (a time knapsack), so the bound holds over every plan.
+//! A technician-specific job stays with its technician: routes keep it at
+//! its current start, or (priced separately) move it inside its window, so
+//! both kinds of plans are columns and the bound covers both.
 
 pub mod column;
 pub mod import;
@@ -283,13 +283,31 @@ impl Milp {
                     };
                     // routes may move technician-specific jobs, which our
                     // columns keep in place: bound those by the relaxation
-                    let sigma = if td.has_tech_specific(inst) {
+                    let mut variant_routes = Vec::new();
+                    let sigma = if let Some(v) = td.ts_variant.as_deref_mut() {
+                        let r2 = price(inst, v, &lp.pi, thr + 1e-6, &lim);
+                        grew |= v.forbid_cycles(&r2.cycles);
+                        variant_routes = r2.routes;
+                        if r2.exact {
+                            sigma.max(r2.best)
+                        } else {
+                            all_exact = false;
+                            sigma.max(td.relaxed_bound(inst, &lp.pi))
+                        }
+                    } else if td.has_tech_specific(inst) {
                         sigma.max(td.relaxed_bound(inst, &lp.pi))
                     } else {
                         sigma
                     };
                     lag += sigma;
                     sigma_of[td.t] = Some(sigma);
+                    for stops in variant_routes {
+                        if let Some(c) = Column::new(inst, td.t, stops) {
+                            if pool.add(c).is_some() {
+                                added += 1;
+                            }
+                        }
+                    }
                     for stops in r.routes {
                         if let Some(c) = Column::new(inst, td.t, stops) {
                             // an identical technician can drive the same route

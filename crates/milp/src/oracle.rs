@@ -2,8 +2,10 @@
 //! force over every route of every technician (timed by
 //! [`autodispatch_model::route::schedule`]) combined by dynamic
 //! programming over job subsets, and a compact arc-based MILP
-//! ([`arc_milp`]). Both keep fixed stops (locked and
-//! technician-specific jobs) where they are, as the route-based model does.
+//! ([`arc_milp`]). Locked stops stay where they are; brute force lets
+//! technician-specific jobs stay or move inside their windows (as the
+//! route model does), the compact MILP keeps them where they are (compare
+//! it with [`brute_force_ts_fixed`]).
 
 use autodispatch_model::build::objective;
 use autodispatch_model::explain::fixed_route;
@@ -20,6 +22,17 @@ pub const BRUTE_MAX_JOBS: usize = 8;
 /// `None` when the day has more than [`BRUTE_MAX_JOBS`] managed jobs.
 #[must_use]
 pub fn brute_force(inst: &Instance) -> Option<(f64, Schedule)> {
+    brute(inst, true)
+}
+
+/// [`brute_force`] over plans that keep technician-specific jobs at their
+/// current start (the compact MILP's model).
+#[must_use]
+pub fn brute_force_ts_fixed(inst: &Instance) -> Option<(f64, Schedule)> {
+    brute(inst, false)
+}
+
+fn brute(inst: &Instance, move_ts: bool) -> Option<(f64, Schedule)> {
     let managed: Vec<usize> = (0..inst.jobs.len())
         .filter(|&j| inst.jobs[j].class == JobClass::Managed)
         .collect();
@@ -45,9 +58,27 @@ pub fn brute_force(inst: &Instance) -> Option<(f64, Schedule)> {
             .filter(|&b| inst.techs[t].managed && inst.fit(managed[b], t).is_yes())
             .collect();
         let mut route = Vec::new();
-        dfs(
-            inst, t, &fixed, &managed, &elig, &mut route, 0, 0, &mut best,
-        );
+        let ctx = Dfs {
+            inst,
+            t,
+            managed: &managed,
+            elig: &elig,
+        };
+        ctx.run(&fixed, &[], &mut route, 0, 0, 0, &mut best);
+        let ts: Vec<usize> = fixed
+            .iter()
+            .filter(|s| inst.jobs[s.job].class == JobClass::TechSpecific)
+            .map(|s| s.job)
+            .collect();
+        if move_ts && !ts.is_empty() {
+            // or the technician-specific jobs move inside their windows
+            let kept: Vec<RouteStop> = fixed
+                .iter()
+                .copied()
+                .filter(|s| inst.jobs[s.job].class != JobClass::TechSpecific)
+                .collect();
+            ctx.run(&kept, &ts, &mut route, 0, 0, 0, &mut best);
+        }
         per_tech.push(best);
     }
     let mut f: Vec<Option<(f64, Vec<usize>)>> = vec![None; full];
@@ -81,69 +112,68 @@ pub fn brute_force(inst: &Instance) -> Option<(f64, Schedule)> {
     Some((objective(inst, &sched), sched))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn dfs(
-    inst: &Instance,
+struct Dfs<'a> {
+    inst: &'a Instance,
     t: usize,
-    fixed: &[RouteStop],
-    managed: &[usize],
-    elig: &[usize],
-    route: &mut Vec<RouteStop>,
-    next_fixed: usize,
-    mask: usize,
-    best: &mut [Option<Column>],
-) {
-    if !route.is_empty() {
-        match schedule(inst, t, route) {
-            Ok(_) => {
-                if next_fixed == fixed.len() {
-                    if let Some(c) = Column::new(inst, t, route.clone()) {
-                        if best[mask]
-                            .as_ref()
-                            .map_or(true, |b| c.value > b.value + 1e-9)
-                        {
-                            best[mask] = Some(c);
+    managed: &'a [usize],
+    elig: &'a [usize],
+}
+
+impl Dfs<'_> {
+    /// Every route over `fixed` (in order) and movable jobs, with every job
+    /// of `mand` visited; keeps the best per set of managed jobs.
+    #[allow(clippy::too_many_arguments)]
+    fn run(
+        &self,
+        fixed: &[RouteStop],
+        mand: &[usize],
+        route: &mut Vec<RouteStop>,
+        next_fixed: usize,
+        mask: usize,
+        seen: usize,
+        best: &mut [Option<Column>],
+    ) {
+        let (inst, t) = (self.inst, self.t);
+        if !route.is_empty() {
+            match schedule(inst, t, route) {
+                Ok(_) => {
+                    if next_fixed == fixed.len() && seen + 1 == 1 << mand.len() {
+                        if let Some(c) = Column::new(inst, t, route.clone()) {
+                            if best[mask]
+                                .as_ref()
+                                .map_or(true, |b| c.value > b.value + 1e-9)
+                            {
+                                best[mask] = Some(c);
+                            }
                         }
                     }
                 }
+                // only a failed drive home at the last stop may be cured by more stops
+                Err(f) if f.at + 1 == route.len() && f.rule == Rule::ReturnHome => {}
+                Err(_) => return,
             }
-            // only a failed drive home at the last stop may be cured by more stops
-            Err(f) if f.at + 1 == route.len() && f.rule == Rule::ReturnHome => {}
-            Err(_) => return,
         }
-    }
-    if let Some(&f) = fixed.get(next_fixed) {
-        route.push(f);
-        dfs(
-            inst,
-            t,
-            fixed,
-            managed,
-            elig,
-            route,
-            next_fixed + 1,
-            mask,
-            best,
-        );
-        route.pop();
-    }
-    for &b in elig {
-        if mask >> b & 1 == 1 {
-            continue;
+        if let Some(&f) = fixed.get(next_fixed) {
+            route.push(f);
+            self.run(fixed, mand, route, next_fixed + 1, mask, seen, best);
+            route.pop();
         }
-        route.push(RouteStop::movable(managed[b]));
-        dfs(
-            inst,
-            t,
-            fixed,
-            managed,
-            elig,
-            route,
-            next_fixed,
-            mask | 1 << b,
-            best,
-        );
-        route.pop();
+        for (b, &j) in mand.iter().enumerate() {
+            if seen >> b & 1 == 1 {
+                continue;
+            }
+            route.push(RouteStop::movable(j));
+            self.run(fixed, mand, route, next_fixed, mask, seen | 1 << b, best);
+            route.pop();
+        }
+        for &b in self.elig {
+            if mask >> b & 1 == 1 {
+                continue;
+            }
+            route.push(RouteStop::movable(self.managed[b]));
+            self.run(fixed, mand, route, next_fixed, mask | 1 << b, seen, best);
+            route.pop();
+        }
     }
 }
 

@@ -40,6 +40,13 @@ pub struct TechData {
     min_in: Vec<f64>,
     /// Earliest shift start to latest shift end.
     span: f64,
+    /// Local indices (in `lab`) of jobs every route must visit: the
+    /// technician-specific jobs, in the variant that lets them move.
+    pub mandatory: Vec<usize>,
+    /// For a technician with technician-specific jobs: the same technician
+    /// with those jobs movable inside their windows (and mandatory), so
+    /// pricing covers plans that move them.
+    pub ts_variant: Option<Box<TechData>>,
     /// ng-neighbourhood of each labelling job (local bits, itself included):
     /// the jobs a partial route remembers having visited near it.
     ng: Vec<[u64; WORDS]>,
@@ -51,7 +58,31 @@ impl TechData {
     /// labelling's jobs (the most valuable first).
     #[must_use]
     pub fn new(inst: &Instance, t: usize, max_lab: usize, ng_size: usize) -> Self {
-        let fixed = fixed_route(inst, t);
+        let mut td = Self::build(inst, t, max_lab, ng_size, false);
+        let n_ts = td
+            .fixed
+            .iter()
+            .filter(|s| inst.jobs[s.job].class == JobClass::TechSpecific)
+            .count();
+        if inst.techs[t].managed && (1..=8).contains(&n_ts) {
+            let v = Self::build(inst, t, max_lab, ng_size, true);
+            if v.mandatory.len() == n_ts {
+                td.ts_variant = Some(Box::new(v));
+            }
+        }
+        td
+    }
+
+    fn build(inst: &Instance, t: usize, max_lab: usize, ng_size: usize, movable_ts: bool) -> Self {
+        let mut fixed = fixed_route(inst, t);
+        let ts: Vec<usize> = fixed
+            .iter()
+            .filter(|s| inst.jobs[s.job].class == JobClass::TechSpecific)
+            .map(|s| s.job)
+            .collect();
+        if movable_ts {
+            fixed.retain(|s| inst.jobs[s.job].class != JobClass::TechSpecific);
+        }
         let tech = &inst.techs[t];
         let mut cands: Vec<(usize, f64)> = Vec::new();
         if tech.managed {
@@ -76,12 +107,31 @@ impl TechData {
         let all: Vec<usize> = cands.iter().map(|c| c.0).collect();
         let mut ranked = cands.clone();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let mut lab: Vec<usize> = ranked
-            .iter()
-            .take(max_lab.min(MAX_LABEL_JOBS))
-            .map(|c| c.0)
-            .collect();
+        let mut lab: Vec<usize> = Vec::new();
+        if movable_ts {
+            // every technician-specific job that can start at all, first
+            lab.extend(ts.iter().copied().filter(|&j| {
+                inst.earliest_start(t, j, f64::NEG_INFINITY, Some(0.0))
+                    .is_some()
+            }));
+        }
+        let room = max_lab.min(MAX_LABEL_JOBS).saturating_sub(lab.len());
+        lab.extend(ranked.iter().take(room).map(|c| c.0));
         lab.sort_unstable();
+        let mandatory: Vec<usize> = if movable_ts {
+            (0..lab.len()).filter(|&c| ts.contains(&lab[c])).collect()
+        } else {
+            Vec::new()
+        };
+        let all: Vec<usize> = if movable_ts {
+            // the variant only prices; its candidates are what it labels over
+            let mut a = all;
+            a.extend(mandatory.iter().map(|&c| lab[c]));
+            a.sort_unstable();
+            a
+        } else {
+            all
+        };
         let baseline = Column::new(inst, t, fixed.clone()).unwrap_or_else(|| {
             // fixed stops keep their given times whatever the rules say
             Column {
@@ -135,8 +185,10 @@ impl TechData {
             .collect();
         Self {
             ng,
+            mandatory,
+            ts_variant: None,
             t,
-            must_route: !fixed.is_empty(),
+            must_route: !fixed.is_empty() || movable_ts,
             fixed,
             cands: all,
             lab,
@@ -261,6 +313,8 @@ struct Label {
     rp: f64,
     parent: u32,
     alive: bool,
+    /// Mandatory jobs visited, one bit each.
+    must: u8,
 }
 
 const NONE: u32 = u32::MAX;
@@ -317,8 +371,17 @@ pub fn price(
         })
         .collect();
     let red: Vec<f64> = td.lab.iter().map(|&j| inst.profit(j, t) - pi[j]).collect();
+    let mut mand_bit = vec![0u8; n];
+    for (b, &c) in td.mandatory.iter().enumerate() {
+        mand_bit[c] = 1 << b;
+    }
+    let full: u8 = mand_bit.iter().fold(0, |a, b| a | b);
     // the empty route, for a technician without fixed stops
-    let mut best = if m == 0 { 0.0 } else { f64::NEG_INFINITY };
+    let mut best = if m == 0 && full == 0 {
+        0.0
+    } else {
+        f64::NEG_INFINITY
+    };
     let mut found: Vec<(f64, u32)> = Vec::new();
     arena.push(Label {
         node: 0,
@@ -331,6 +394,7 @@ pub fn price(
         rp: 0.0,
         parent: NONE,
         alive: true,
+        must: 0,
     });
     heap.push(Key(f64::NEG_INFINITY, 0));
     let mut exact = true;
@@ -346,7 +410,7 @@ pub fn price(
             break;
         }
         // close the route here
-        if l.next_fixed as usize == m && l.node != 0 {
+        if l.next_fixed as usize == m && l.node != 0 && l.must == full {
             let home = if inst.return_home {
                 inst.drive(l.loc, tech.home)
             } else {
@@ -380,6 +444,7 @@ pub fn price(
             for &o in &buckets[b] {
                 let ol = &arena[o as usize];
                 if ol.alive
+                    && ol.must == nl.must
                     && ol.rp >= nl.rp - 1e-9
                     && ol.busy <= nl.busy
                     && ol.prev_end <= nl.prev_end
@@ -395,7 +460,8 @@ pub fn price(
                 if !ol.alive {
                     continue;
                 }
-                if nl.rp >= ol.rp - 1e-9
+                if nl.must == ol.must
+                    && nl.rp >= ol.rp - 1e-9
                     && nl.busy <= ol.busy
                     && nl.prev_end <= ol.prev_end
                     && subset(&nl.visited, &ol.visited)
@@ -444,6 +510,7 @@ pub fn price(
                 rp: l.rp - dc * leg + fixed_profit[k],
                 parent: idx,
                 alive: true,
+                must: l.must,
             };
             push(&mut arena, &mut heap, nl);
         }
@@ -453,7 +520,7 @@ pub fn price(
             if l.visited[c / 64] >> (c % 64) & 1 == 1 {
                 continue;
             }
-            if lim.skip_nonpositive && red[c] <= 0.0 {
+            if lim.skip_nonpositive && red[c] <= 0.0 && mand_bit[c] == 0 {
                 continue;
             }
             let j = td.lab[c];
@@ -491,6 +558,7 @@ pub fn price(
                 rp: l.rp + red[c] - dc * leg,
                 parent: idx,
                 alive: true,
+                must: l.must | mand_bit[c],
             };
             push(&mut arena, &mut heap, nl);
         }
