@@ -772,7 +772,7 @@ pub enum SweepError {
         a: String,
         b: String,
     },
-    #[error("missing shard{} {} of {count}: run `sweep ... --shard K/{count}` for {} and merge again", if .missing.len() == 1 { "" } else { "s" }, list(.missing), if .missing.len() == 1 { "it" } else { "them" })]
+    #[error("{}", missing_message(.missing, *.count))]
     MissingShards { missing: Vec<u32>, count: u32 },
     #[error(
         "{file}: shard {shard} holds {have} of its {want} runs (cut short? run that shard again)"
@@ -785,13 +785,25 @@ pub enum SweepError {
     },
 }
 
-fn list(xs: &[u32]) -> String {
-    let shown: Vec<String> = xs.iter().take(20).map(u32::to_string).collect();
-    if xs.len() > 20 {
-        format!("{}, ... ({} in all)", shown.join(", "), xs.len())
+fn missing_message(missing: &[u32], count: u32) -> String {
+    let shown: Vec<String> = missing.iter().take(20).map(u32::to_string).collect();
+    let more = if missing.len() > 20 {
+        format!(", ... ({} in all)", missing.len())
     } else {
-        shown.join(", ")
-    }
+        String::new()
+    };
+    let again: Vec<String> = missing
+        .iter()
+        .take(3)
+        .map(|k| format!("--shard {k}/{count}"))
+        .collect();
+    format!(
+        "missing shard{} {}{more} of {count}: run the sweep again with {}{} (same options otherwise), then merge",
+        if missing.len() == 1 { "" } else { "s" },
+        shown.join(", "),
+        again.join(", "),
+        if missing.len() > 3 { ", ..." } else { "" }
+    )
 }
 
 /// Replays this shard's runs in parallel; `progress` is called once per
