@@ -438,8 +438,8 @@ impl WeightSpec {
             ));
         };
         let (high_priority, high_priority_rule) = if let Some(tags) = &f.high_priority.tags {
-            for (i, tag) in tags.iter().enumerate() {
-                check_tag(format!("high_priority.tags[{i}]"), tag)?;
+            for tag in tags {
+                check_tag("high_priority.tags".into(), tag)?;
             }
             let t: BTreeSet<String> = tags.iter().cloned().collect();
             (t.into_iter().collect(), "listed in the spec".to_string())
@@ -1188,6 +1188,14 @@ mod tests {
         assert_eq!(hp(""), vec!["member", "no-heat"]);
         assert_eq!(hp("[high_priority]\nabove = 2"), vec!["no-heat"]);
         assert_eq!(hp("[high_priority]\ntags = [\"member\"]"), vec!["member"]);
+        let e = WeightSpec::parse(
+            "baseline = \"b\"\n[high_priority]\ntags = [\"vip\"]\n[[config]]\nname = \"b\"\n",
+        )
+        .unwrap()
+        .configurations(&sc)
+        .unwrap_err();
+        assert_eq!(e.key(), Some("high_priority.tags"), "{e}");
+        assert_eq!(e.line(), Some(3), "{e}");
     }
 
     #[test]
