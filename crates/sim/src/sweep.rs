@@ -1043,12 +1043,13 @@ pub fn merge(mut shards: Vec<RawShard>) -> Result<(SweepMeta, Vec<Record>), Swee
     Ok((meta, records))
 }
 
-/// A one-line description of a configuration's settings.
+/// A one-line description of a configuration's settings (a Markdown cell:
+/// no `|`).
 #[must_use]
 pub fn describe(c: &Config) -> String {
     let mut s = String::new();
     for (t, w) in &c.tag_weights {
-        let _ = write!(s, "{t}={} ", experiment::num(*w));
+        let _ = write!(s, "{}={} ", t.replace('|', "/"), experiment::num(*w));
     }
     let _ = write!(
         s,

@@ -315,7 +315,8 @@ pub fn sweep_md(meta: &SweepMeta, a: &Analysis) -> String {
     let _ = writeln!(out, "\n## Configurations\n");
     out.push_str("| configuration | role | reschedule_within | drive_cost_per_minute | preferred_technician_bonus |");
     for t in &tags {
-        let _ = write!(out, " weight {t} |");
+        // a `|` in a tag would split the Markdown cell
+        let _ = write!(out, " weight {} |", t.replace('|', "/"));
     }
     out.push_str("\n|---|---|---|---:|---:|");
     for _ in &tags {
