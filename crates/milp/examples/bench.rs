@@ -12,7 +12,8 @@ use autodispatch_testkit::bench_day;
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let arg = |i: usize, d: u64| args.get(i).and_then(|a| a.parse().ok()).unwrap_or(d);
-    let (jobs, techs, secs, seeds) = (arg(0, 30), arg(1, 6), arg(2, 10), arg(3, 3));
+    let (jobs, techs, seeds) = (arg(0, 30), arg(1, 6), arg(3, 3));
+    let secs: f64 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(10.0);
     println!(
         "day        greedy      milp        bound       gap%   vs-greedy%  secs  status   note"
     );
@@ -21,14 +22,22 @@ fn main() {
         let p = bench_day(seed, jobs as usize, techs as usize);
         let inst = Instance::new(&p);
         let opts = SolveOptions {
-            time_limit: Duration::from_secs(secs),
+            time_limit: Duration::from_secs_f64(secs),
             seed,
             threads: 1,
         };
         let g = Greedy.solve(&inst, &opts).expect("greedy");
         let g_obj = objective(&inst, &g.schedule);
         let t0 = Instant::now();
-        let m = Milp::default().solve(&inst, &opts).expect("milp");
+        let env = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<usize>().ok());
+        let mut milp = Milp::default();
+        if let Some(v) = env("MILP_LABELS") {
+            milp.max_labels = v;
+        }
+        if let Some(v) = env("MILP_LAB") {
+            milp.max_label_jobs = v;
+        }
+        let m = milp.solve(&inst, &opts).expect("milp");
         let el = t0.elapsed().as_secs_f64();
         let obj = objective(&inst, &m.schedule);
         let b = m.bound.unwrap_or(f64::NAN);
