@@ -8,6 +8,7 @@
 //! compares the two on many random edits.
 
 use autodispatch_model::route::RouteStop;
+use autodispatch_model::rules::ReturnHome;
 use autodispatch_model::Instance;
 
 /// A technician's route with its timing.
@@ -83,13 +84,7 @@ fn home(inst: &Instance, t: usize, last: RouteStop, s: f64, loc: usize) -> Optio
     let leg = inst.drive(loc, tech.home);
     if last.fixed.is_none() {
         let end = s + inst.jobs[last.job].duration;
-        let shift_end = tech
-            .regular
-            .iter()
-            .filter(|&&(a, b)| a <= s && end <= b)
-            .map(|&(_, b)| b)
-            .fold(f64::NEG_INFINITY, f64::max);
-        if end + leg > shift_end {
+        if !ReturnHome::allows(tech, s, end, leg) {
             return None;
         }
     }
@@ -312,13 +307,7 @@ impl Route {
             let s = starts[n - 1];
             let end = s + inst.jobs[last.job].duration;
             let leg = inst.drive(run.loc, tech.home);
-            let shift_end = tech
-                .regular
-                .iter()
-                .filter(|&&(a, b)| a <= s && end <= b)
-                .map(|&(_, b)| b)
-                .fold(f64::NEG_INFINITY, f64::max);
-            if end + leg > shift_end {
+            if !ReturnHome::allows(tech, s, end, leg) {
                 return None;
             }
         }

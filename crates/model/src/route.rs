@@ -4,7 +4,7 @@
 //! a route is feasible exactly when this timing is.
 
 use crate::instance::Instance;
-use crate::rules::{MaxDrive, Rule};
+use crate::rules::{MaxDrive, ReturnHome, Rule};
 use crate::time::clock;
 
 /// A stop of a route: its job, and its start when it may not move.
@@ -120,13 +120,8 @@ pub fn schedule(inst: &Instance, t: usize, stops: &[RouteStop]) -> Result<Timed,
         if stops[k].fixed.is_none() {
             let s = starts[k];
             let end = s + inst.jobs[stops[k].job].duration;
-            let shift_end = tech
-                .regular
-                .iter()
-                .filter(|&&(a, b)| a <= s && end <= b)
-                .map(|&(_, b)| b)
-                .fold(f64::NEG_INFINITY, f64::max);
-            if end + home_leg > shift_end {
+            if !ReturnHome::allows(tech, s, end, home_leg) {
+                let shift_end = ReturnHome::shift_end(tech, s, end);
                 return Err(RouteFail {
                     at: k,
                     rule: Rule::ReturnHome,

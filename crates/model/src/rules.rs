@@ -415,6 +415,24 @@ impl Zone {
 /// shift holding the last stop.
 pub struct ReturnHome;
 impl ReturnHome {
+    /// The end of the latest regular shift holding the visit `[s, e]` (no
+    /// tolerance: solvers use it), or −∞ when none holds it.
+    #[must_use]
+    pub fn shift_end(tech: &TechInfo, s: f64, e: f64) -> f64 {
+        tech.regular
+            .iter()
+            .filter(|&&(a, b)| a <= s && e <= b)
+            .map(|&(_, b)| b)
+            .fold(f64::NEG_INFINITY, f64::max)
+    }
+
+    /// Can a technician whose last visit is `[s, e]` drive `drive_home`
+    /// minutes home by the end of that visit's shift? Strict, for solvers.
+    #[must_use]
+    pub fn allows(tech: &TechInfo, s: f64, e: f64, drive_home: f64) -> bool {
+        e + drive_home <= Self::shift_end(tech, s, e)
+    }
+
     /// # Errors
     /// A sentence when the drive home ends after the shift.
     pub fn check(end: f64, drive_home: f64, shift_end: f64) -> Result<(), String> {
