@@ -115,18 +115,8 @@ struct Row {
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    if !(args.time_limit.is_finite() && args.time_limit > 0.0 && args.time_limit <= 1.0e6) {
-        return Err(usage(format!(
-            "--time-limit must be a number of seconds > 0, got {}",
-            args.time_limit
-        )));
-    }
-    if args.threads == 0 || args.threads > 1024 {
-        return Err(usage(format!(
-            "--threads must be 1..=1024, got {}",
-            args.threads
-        )));
-    }
+    crate::common::check_time_limit(args.time_limit)?;
+    crate::common::check_threads(args.threads)?;
     let solvers = parse_solvers(&args.solvers)?;
     // a table that cannot be written should fail now, not after the runs
     if let Some(out) = &args.out {

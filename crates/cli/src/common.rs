@@ -50,16 +50,31 @@ pub fn exit_code_of(e: &anyhow::Error) -> u8 {
 /// The options every multi-day replay (`simulate`, `sweep`) shares: a
 /// per-cycle time limit in seconds, a day count and a thread count (0: all cores).
 pub fn check_day_runs(time_limit: f64, days: u32, threads: usize) -> anyhow::Result<()> {
-    if !(time_limit.is_finite() && time_limit > 0.0 && time_limit <= 1.0e6) {
-        return Err(usage(format!(
-            "--time-limit must be a number of seconds > 0, got {time_limit}"
-        )));
-    }
+    check_time_limit(time_limit)?;
     if days == 0 || days > 36_500 {
         return Err(usage(format!("--days must be 1..=36500, got {days}")));
     }
     if threads > 1024 {
         return Err(usage(format!("--threads must be 0..=1024, got {threads}")));
+    }
+    Ok(())
+}
+
+/// `--time-limit` must be a positive, finite number of seconds.
+pub fn check_time_limit(time_limit: f64) -> anyhow::Result<()> {
+    if time_limit.is_finite() && time_limit > 0.0 && time_limit <= 1.0e6 {
+        Ok(())
+    } else {
+        Err(usage(format!(
+            "--time-limit must be a number of seconds > 0, got {time_limit}"
+        )))
+    }
+}
+
+/// `--threads` of a single solve: 1..=1024.
+pub fn check_threads(threads: usize) -> anyhow::Result<()> {
+    if threads == 0 || threads > 1024 {
+        return Err(usage(format!("--threads must be 1..=1024, got {threads}")));
     }
     Ok(())
 }
