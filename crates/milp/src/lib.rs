@@ -423,7 +423,10 @@ impl Milp {
             }
 
             if self.use_microlp && !ip_proven {
-                let groups = neighbourhoods(inst, &techs, self.lns_group);
+                // keep at least one route fixed, or the step is the whole problem
+                let active = techs.iter().filter(|td| !td.cands.is_empty()).count();
+                let size = self.lns_group.min(active.saturating_sub(1)).max(1);
+                let groups = neighbourhoods(inst, &techs, size);
                 incumbent = self.region_lns(
                     inst, &shape, &mut techs, &mut pool, &twins, incumbent, &groups, ip_end,
                 );
