@@ -3,7 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use autodispatch_milp::import::{parse_solomon, parse_toptw, to_problem, toptw_decimals, ImportOptions};
+use autodispatch_milp::import::{
+    parse_solomon, parse_toptw, to_problem, toptw_decimals, ImportOptions,
+};
 
 use crate::common::{usage, write_output};
 
@@ -48,7 +50,10 @@ fn read(path: &Path) -> anyhow::Result<String> {
 }
 
 fn stem(path: &Path) -> String {
-    path.file_stem().map_or_else(|| "benchmark".to_string(), |s| s.to_string_lossy().into_owned())
+    path.file_stem().map_or_else(
+        || "benchmark".to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    )
 }
 
 pub fn run(cmd: &Command) -> anyhow::Result<ExitCode> {
@@ -61,13 +66,17 @@ pub fn run(cmd: &Command) -> anyhow::Result<ExitCode> {
         } => {
             let bench = parse_toptw(&stem(file), &read(file)?)
                 .map_err(|e| usage(format!("{}: {e}", file.display())))?;
-            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let opts = ImportOptions {
                 tours: *tours,
                 decimals: Some(decimals.unwrap_or_else(|| toptw_decimals(&name))),
                 drive_cost_per_minute: 0.0,
             };
-            let p = to_problem(&bench, &opts).map_err(|e| usage(format!("{}: {e}", file.display())))?;
+            let p =
+                to_problem(&bench, &opts).map_err(|e| usage(format!("{}: {e}", file.display())))?;
             (p, output)
         }
         Command::Solomon {
@@ -77,7 +86,8 @@ pub fn run(cmd: &Command) -> anyhow::Result<ExitCode> {
             drive_cost,
             output,
         } => {
-            let bench = parse_solomon(&read(file)?).map_err(|e| usage(format!("{}: {e}", file.display())))?;
+            let bench = parse_solomon(&read(file)?)
+                .map_err(|e| usage(format!("{}: {e}", file.display())))?;
             if !(drive_cost.is_finite() && *drive_cost >= 0.0) {
                 return Err(usage("--drive-cost must be a number ≥ 0"));
             }
@@ -86,7 +96,8 @@ pub fn run(cmd: &Command) -> anyhow::Result<ExitCode> {
                 decimals: *decimals,
                 drive_cost_per_minute: *drive_cost,
             };
-            let p = to_problem(&bench, &opts).map_err(|e| usage(format!("{}: {e}", file.display())))?;
+            let p =
+                to_problem(&bench, &opts).map_err(|e| usage(format!("{}: {e}", file.display())))?;
             (p, output)
         }
     };
