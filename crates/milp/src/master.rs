@@ -2,11 +2,14 @@
 //! takes at most one route (exactly one when it has fixed stops, whose
 //! fixed-only route is always in the pool), each job is covered at most
 //! once, maximise the routes' value. Its LP relaxation is solved by
-//! clarabel for dual prices; its integer version by microlp, warm-started
-//! with the best known selection, or by our own packing heuristic.
+//! clarabel for dual prices; its integer version by microlp (or HiGHS with
+//! the `highs` feature), warm-started with the best known selection, or by
+//! our own packing heuristic.
 
+#[cfg(not(feature = "highs"))]
+use good_lp::microlp;
 use good_lp::solvers::{DualValues, SolutionWithDual, WithInitialSolution, WithTimeLimit};
-use good_lp::{clarabel, microlp, variable, Expression, ProblemVariables, Solution, SolverModel};
+use good_lp::{clarabel, variable, Expression, ProblemVariables, Solution, SolverModel};
 
 use crate::column::Column;
 
@@ -212,11 +215,7 @@ fn ip_inner(
     for &k in incumbent {
         inc[k] = 1.0;
     }
-    let mut model = vars
-        .maximise(obj)
-        .using(microlp)
-        .with_time_limit(time_limit.max(0.01))
-        .with_initial_solution(xs.iter().zip(&inc).map(|(&x, &v)| (x, v)));
+    let mut rows: Vec<good_lp::Constraint> = Vec::new();
     for &j in &shape.rows {
         if by_job[j].len() < 2 {
             continue;
@@ -225,7 +224,7 @@ fn ip_inner(
         for &k in &by_job[j] {
             e.add_mul(1.0, xs[k]);
         }
-        model.add_constraint(e.leq(1.0));
+        rows.push(e.leq(1.0));
     }
     for (t, ks) in by_tech.iter().enumerate() {
         if ks.is_empty() {
@@ -235,24 +234,62 @@ fn ip_inner(
         for &k in ks {
             e.add_mul(1.0, xs[k]);
         }
-        model.add_constraint(if shape.must_route[t] {
+        rows.push(if shape.must_route[t] {
             e.eq(1.0)
         } else {
             e.leq(1.0)
         });
     }
-    match model.solve() {
-        Ok(sol) => {
-            let proven = matches!(sol.status(), good_lp::solvers::SolutionStatus::Optimal);
-            let pick: Vec<usize> = xs
-                .iter()
-                .enumerate()
-                .filter(|(_, &x)| sol.value(x) > 0.5)
-                .map(|(k, _)| k)
-                .collect();
-            Ok(Some((pick, proven)))
+    let warm = xs.iter().zip(&inc).map(|(&x, &v)| (x, v));
+    let extract = |sol: &dyn Solution, proven: bool| {
+        let pick: Vec<usize> = xs
+            .iter()
+            .enumerate()
+            .filter(|(_, &x)| sol.value(x) > 0.5)
+            .map(|(k, _)| k)
+            .collect();
+        (pick, proven)
+    };
+    #[cfg(not(feature = "highs"))]
+    let result = {
+        let mut model = vars
+            .maximise(obj)
+            .using(microlp)
+            .with_time_limit(time_limit.max(0.01))
+            .with_initial_solution(warm);
+        for c in rows {
+            model.add_constraint(c);
         }
-        Err(good_lp::ResolutionError::Other(msg)) if msg.contains("Time limit") => Ok(None),
+        model.solve().map(|sol| {
+            let proven = matches!(sol.status(), good_lp::solvers::SolutionStatus::Optimal);
+            extract(&sol, proven)
+        })
+    };
+    #[cfg(feature = "highs")]
+    let result = {
+        // one thread, so the plan does not depend on the machine
+        let mut model = vars
+            .maximise(obj)
+            .using(good_lp::highs)
+            .set_threads(1)
+            .with_time_limit(time_limit.max(0.01))
+            .with_initial_solution(warm);
+        for c in rows {
+            model.add_constraint(c);
+        }
+        model.solve().map(|sol| {
+            let proven = matches!(sol.status(), good_lp::solvers::SolutionStatus::Optimal);
+            extract(&sol, proven)
+        })
+    };
+    match result {
+        Ok(r) => Ok(Some(r)),
+        // out of time before any feasible point (microlp, HiGHS)
+        Err(good_lp::ResolutionError::Other(msg))
+            if msg.contains("Time limit") || msg.contains("NoSolutionFound") =>
+        {
+            Ok(None)
+        }
         Err(e) => Err(e.to_string()),
     }
 }
