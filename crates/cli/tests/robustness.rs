@@ -589,7 +589,7 @@ fn simulate_never_panics_on_mutated_scenarios() {
     let cases: usize = std::env::var("ROBUSTNESS_SCENARIO_CASES")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(100);
+        .unwrap_or(60);
     let original = std::fs::read_to_string(root.join("scenarios/small.toml")).unwrap();
     let file = dir.path().join("mutant.toml");
     let mut seen = [0usize; 3];
