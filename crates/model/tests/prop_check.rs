@@ -251,7 +251,7 @@ proptest! {
         let plan = plan_json(&p);
         let clean = check(&p, &plan);
         prop_assert!(clean.is_valid(), "the unmutated plan: {}", clean);
-        let mut m = plan.clone();
+        let mut m = plan;
         for op in &ops {
             apply(&mut m, op);
         }
