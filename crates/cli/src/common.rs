@@ -127,9 +127,18 @@ pub fn write_output(path: Option<&Path>, text: &str) -> anyhow::Result<()> {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-            std::fs::write(&tmp, format!("{text}\n"))
-                .with_context(|| format!("cannot write {}", tmp.display()))?;
-            std::fs::rename(&tmp, p).with_context(|| format!("cannot write {}", p.display()))?;
+            let written = std::fs::write(&tmp, format!("{text}\n"))
+                .with_context(|| format!("cannot write {}", tmp.display()))
+                .and_then(|()| {
+                    std::fs::rename(&tmp, p)
+                        .with_context(|| format!("cannot write {}", p.display()))
+                });
+            if written.is_err() {
+                // never leave a partial or orphaned output behind
+                let _ = std::fs::remove_file(&tmp);
+            }
+            // an output path that cannot be written is a usage error (exit 2)
+            written.map_err(|e| usage(format!("{e:#}")))?;
         }
     }
     Ok(())

@@ -270,3 +270,22 @@ fn a_100_mb_input_is_refused_or_handled_without_panic() {
         text(&o.stderr)
     );
 }
+
+#[test]
+fn an_unwritable_output_path_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("out");
+    std::fs::create_dir(&target).unwrap();
+    let o = run(bin().arg("solve").arg(example()).arg("-o").arg(&target));
+    assert_eq!(code(&o), 2, "{}", text(&o.stderr));
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        left,
+        vec![std::ffi::OsString::from("out")],
+        "temp file left behind"
+    );
+    assert_eq!(std::fs::read_dir(&target).unwrap().count(), 0);
+}

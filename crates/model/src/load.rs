@@ -100,6 +100,15 @@ pub fn problem_from_value(value: &Value) -> Result<Problem, LoadError> {
     }
 }
 
+/// A number as people read it: `1e300`, not three hundred digits.
+fn short(x: f64) -> String {
+    if x != 0.0 && !(1e-4..1e9).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
 pub(crate) fn type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
@@ -194,7 +203,12 @@ impl Reader {
             self.err(
                 ErrorCode::OutOfRange,
                 path,
-                format!("must be {lo}{min} and <= {max}, got {x}"),
+                format!(
+                    "must be {lo}{} and <= {}, got {}",
+                    short(min),
+                    short(max),
+                    short(x)
+                ),
             );
             return None;
         }
@@ -330,9 +344,6 @@ fn read_problem(r: &mut Reader, v: &Value) -> Option<Problem> {
         .require(m, "business_hours", "$")
         .and_then(|v| r.interval(v, "business_hours"));
     let now = Reader::opt(m, "now").and_then(|v| r.time(v, "now"));
-    if m.get("now").is_some_and(|v| !v.is_null()) && now.is_none() {
-        // error already recorded
-    }
     let settings = match Reader::opt(m, "settings") {
         Some(v) => read_settings(r, v),
         None => Some(Settings::default()),
@@ -359,10 +370,13 @@ fn read_problem(r: &mut Reader, v: &Value) -> Option<Problem> {
     let mut techs = Vec::new();
     let mut tech_ids: HashMap<String, usize> = HashMap::new();
     let mut techs_ok = techs_v.is_some();
+    // file index of each technician read, for paths that name it later
+    let mut tech_at: Vec<usize> = Vec::new();
     for (i, tv) in techs_v.into_iter().flatten().enumerate() {
         let path = index("technicians", i);
         match read_technician(r, tv, &path, matrix) {
             Some(t) => {
+                tech_at.push(i);
                 if tech_ids.insert(t.id.clone(), i).is_some() {
                     r.err(
                         ErrorCode::DuplicateTechnician,
@@ -398,7 +412,7 @@ fn read_problem(r: &mut Reader, v: &Value) -> Option<Problem> {
         }
     }
     if jobs_ok {
-        for (i, t) in techs.iter().enumerate() {
+        for (t, &i) in techs.iter().zip(&tech_at) {
             if let Some(p) = &t.position {
                 if !job_ids.contains(&p.job) {
                     r.err(
@@ -541,9 +555,10 @@ fn read_travel(r: &mut Reader, v: &Value) -> Option<Travel> {
     if model == 0 {
         let speed = r
             .require(m, "speed_kmh", "travel")
-            .and_then(|v| r.number(v, "travel.speed_kmh", 0.0, true, 1.0e6));
+            // below walking pace a day's drives leave the calendar
+            .and_then(|v| r.number(v, "travel.speed_kmh", 0.1, false, 1.0e6));
         let road = match Reader::opt(m, "road_factor") {
-            Some(v) => r.number(v, "travel.road_factor", 0.0, true, 1.0e3),
+            Some(v) => r.number(v, "travel.road_factor", 0.0, true, 100.0),
             None => Some(1.0),
         };
         Some(Travel::Haversine {

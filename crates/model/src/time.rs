@@ -74,10 +74,20 @@ pub fn parse_time(text: &str) -> Result<f64, String> {
     Ok(minutes + frac / 60.0)
 }
 
+/// Minutes from the epoch to the latest time written (year 9999): later
+/// (or non-finite) values, which only arise in sentences about impossible
+/// arrivals, are written as that bound instead of overflowing.
+const MAX_WRITTEN: f64 = 4_200_000_000.0;
+
 /// Formats minutes since the epoch as `YYYY-MM-DDTHH:MM[:SS[.fff]]`,
 /// rounded to the millisecond, with the shortest exact form.
 #[must_use]
 pub fn format_time(minutes: f64) -> String {
+    let minutes = if minutes.is_nan() {
+        0.0
+    } else {
+        minutes.clamp(-MAX_WRITTEN / 4.0, MAX_WRITTEN)
+    };
     #[allow(clippy::cast_possible_truncation)]
     let ms = (minutes * 60_000.0).round() as i64;
     let dt = epoch() + Duration::milliseconds(ms);
@@ -139,6 +149,21 @@ mod tests {
             "2026-11-26T08:00:0\u{e9}",
         ] {
             assert!(parse_time(text).is_err(), "{text} accepted");
+        }
+    }
+
+    #[test]
+    fn far_and_non_finite_times_format_without_panic() {
+        for m in [
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            1e300,
+            -1e300,
+            4.3e9,
+        ] {
+            let t = format_time(m);
+            assert!(t.len() >= 16, "{t}");
         }
     }
 

@@ -253,3 +253,36 @@ fn defaults_of_format_md() {
         panic!("haversine expected");
     }
 }
+
+#[test]
+fn paths_name_the_file_index_even_after_a_broken_entry() {
+    let e = errors_of(|v| {
+        let mut t2 = v["technicians"][0].clone();
+        t2["id"] = json!("T2");
+        t2["position"] = json!({"job": "J9"});
+        v["technicians"].as_array_mut().unwrap().push(t2);
+        v["technicians"][0]["shifts"] = json!("all day");
+    });
+    assert!(
+        has(&e, ErrorCode::WrongType, "technicians[0].shifts"),
+        "{e:?}"
+    );
+    assert!(
+        has(&e, ErrorCode::UnknownJob, "technicians[1].position.job"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn speeds_that_push_drives_off_the_calendar_are_refused() {
+    for (speed, road) in [(1e-300, 1.0), (0.01, 1.0), (40.0, 1e3)] {
+        let e = errors_of(|v| {
+            v["travel"] = json!({"model": "haversine", "speed_kmh": speed, "road_factor": road})
+        });
+        assert!(
+            has(&e, ErrorCode::OutOfRange, "travel.speed_kmh")
+                || has(&e, ErrorCode::OutOfRange, "travel.road_factor"),
+            "{speed} {road}: {e:?}"
+        );
+    }
+}
