@@ -277,7 +277,7 @@ fn paths_name_the_file_index_even_after_a_broken_entry() {
 fn speeds_that_push_drives_off_the_calendar_are_refused() {
     for (speed, road) in [(1e-300, 1.0), (0.01, 1.0), (40.0, 1e3)] {
         let e = errors_of(|v| {
-            v["travel"] = json!({"model": "haversine", "speed_kmh": speed, "road_factor": road})
+            v["travel"] = json!({"model": "haversine", "speed_kmh": speed, "road_factor": road});
         });
         assert!(
             has(&e, ErrorCode::OutOfRange, "travel.speed_kmh")
