@@ -12,6 +12,7 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::random::{poisson, stream, weighted};
+use crate::scenario::limits::{KM_PER_DEGREE, MAX_LOCATIONS};
 use crate::scenario::{hhmm, JobTypeSpec, Scenario};
 
 /// Stream purposes (any distinct constants).
@@ -75,8 +76,9 @@ struct Geo {
 
 impl Geo {
     fn offset(&self, (lat, lon): (f64, f64), r_km: f64, theta: f64) -> (f64, f64) {
-        let dlat = r_km * theta.cos() / 111.32;
-        let dlon = r_km * theta.sin() / (111.32 * self.center.0.to_radians().cos().max(0.05));
+        let dlat = r_km * theta.cos() / KM_PER_DEGREE;
+        let dlon =
+            r_km * theta.sin() / (KM_PER_DEGREE * self.center.0.to_radians().cos().max(0.05));
         (lat + dlat, lon + dlon)
     }
 
@@ -423,7 +425,10 @@ pub fn generate_sim_day(sc: &Scenario, seed: u64, day: u32) -> SimDay {
 
     // same-day emergency call-ins, by the booking profile over business hours
     let mut erng = stream(seed, day, EMERGENCIES);
-    let n_em = poisson(&mut erng, js.emergencies);
+    // the scenario keeps the mean within the room a day has; the draw's
+    // tail must not overflow it either
+    let room = MAX_LOCATIONS.saturating_sub(techs.len() + jobs.len());
+    let n_em = poisson(&mut erng, js.emergencies).min(room);
     let hours = ((bh.1 - bh.0) / 60.0).ceil().max(1.0);
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let profile: Vec<f64> = (0..hours as usize)

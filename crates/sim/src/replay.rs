@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::generate::SimDay;
 use crate::random::{hash, lognormal, normal, unit};
+use crate::scenario::limits::MAX_FACTOR;
 use crate::scenario::Scenario;
 
 const DURATION: u64 = 11;
@@ -252,12 +253,14 @@ impl Sim<'_> {
             Loc::Job(j) => self.jobs[j].key,
         };
         let n = &self.sc.replay.travel_factor;
+        // capped: a far tail draw must not push a time past printable dates
         self.est_drive(t, from, to)
             * lognormal(
                 n.mean,
                 n.sd,
                 normal(&[self.seed, u64::from(self.day), TRAVEL, t as u64, key]),
             )
+            .min(MAX_FACTOR)
     }
 
     fn actual_duration(&self, j: usize) -> f64 {
@@ -267,7 +270,8 @@ impl Sim<'_> {
             n.mean,
             n.sd,
             normal(&[self.seed, u64::from(self.day), DURATION, self.jobs[j].key]),
-        ))
+        )
+        .min(MAX_FACTOR))
         .max(1.0)
     }
 

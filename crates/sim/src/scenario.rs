@@ -368,37 +368,43 @@ impl Scenario {
 
     #[allow(clippy::too_many_lines)]
     fn check(&self) -> Result<(), (String, String)> {
-        fn share(key: &str, v: f64) -> Result<(), (String, String)> {
-            if (0.0..=1.0).contains(&v) {
+        use limits::*;
+        type Check = Result<(), (String, String)>;
+        // `lo <= v <= hi`; NaN and infinities fail every comparison
+        fn within(key: &str, v: f64, lo: f64, hi: f64) -> Check {
+            if v.is_finite() && lo <= v && v <= hi {
                 Ok(())
             } else {
-                Err((key.into(), format!("must be between 0 and 1, not {v}")))
+                Err((
+                    key.into(),
+                    format!("must be between {lo} and {hi}, not {v}"),
+                ))
             }
         }
-        fn positive(key: &str, v: f64) -> Result<(), (String, String)> {
-            if v.is_finite() && v > 0.0 {
-                Ok(())
-            } else {
-                Err((key.into(), format!("must be a number above 0, not {v}")))
-            }
+        fn share(key: &str, v: f64) -> Check {
+            within(key, v, 0.0, 1.0)
         }
-        fn non_negative(key: &str, v: f64) -> Result<(), (String, String)> {
-            if v.is_finite() && v >= 0.0 {
+        // `0 < v <= hi`
+        fn above_zero(key: &str, v: f64, hi: f64) -> Check {
+            if v.is_finite() && v > 0.0 && v <= hi {
                 Ok(())
             } else {
-                Err((key.into(), format!("must be a number ≥ 0, not {v}")))
+                Err((
+                    key.into(),
+                    format!("must be above 0 and at most {hi}, not {v}"),
+                ))
             }
         }
         fn clock(key: &str, v: &str) -> Result<f64, (String, String)> {
             hhmm(v).ok_or_else(|| (key.into(), format!("must be a time HH:MM, not {v:?}")))
         }
-        fn range(key: &str, r: [f64; 2]) -> Result<(), (String, String)> {
-            if r[0].is_finite() && r[1].is_finite() && 0.0 <= r[0] && r[0] <= r[1] {
+        fn range(key: &str, r: [f64; 2], hi: f64) -> Check {
+            if r[0].is_finite() && r[1].is_finite() && 0.0 <= r[0] && r[0] <= r[1] && r[1] <= hi {
                 Ok(())
             } else {
                 Err((
                     key.into(),
-                    format!("must be [low, high] with 0 ≤ low ≤ high, not {r:?}"),
+                    format!("must be [low, high] with 0 ≤ low ≤ high ≤ {hi}, not {r:?}"),
                 ))
             }
         }
@@ -409,6 +415,15 @@ impl Scenario {
             } else {
                 Err((kb.into(), format!("ends ({b}) before it starts ({a})")))
             }
+        }
+        fn noise(key: &str, n: Noise) -> Check {
+            within(
+                &format!("{key}.mean"),
+                n.mean,
+                MIN_FACTOR_MEAN,
+                MAX_FACTOR_MEAN,
+            )?;
+            within(&format!("{key}.sd"), n.sd, 0.0, MAX_FACTOR_SD)
         }
         if self.name.trim().is_empty() {
             return Err(("name".into(), "must not be empty".into()));
@@ -432,15 +447,45 @@ impl Scenario {
             &self.business_hours.end,
         )?;
         let a = &self.area;
-        if !(-90.0..=90.0).contains(&a.center[0]) || !(-180.0..=180.0).contains(&a.center[1]) {
+        let [lat, lon] = a.center;
+        if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
             return Err(("area.center".into(), "must be [lat, lon] in degrees".into()));
         }
-        positive("area.radius_km", a.radius_km)?;
-        positive("area.speed_kmh", a.speed_kmh)?;
-        if !(a.road_factor.is_finite() && a.road_factor >= 1.0) {
+        above_zero("area.radius_km", a.radius_km, MAX_RADIUS_KM)?;
+        // every point is drawn within the radius, with the generator's own
+        // flat-earth offsets: the whole disc must keep to valid coordinates
+        let fits = (MAX_LAT - lat.abs()) * KM_PER_DEGREE;
+        let fits =
+            fits.min((MAX_LON - lon.abs()) * KM_PER_DEGREE * lat.to_radians().cos().max(0.05));
+        if a.radius_km > fits {
             return Err((
-                "area.road_factor".into(),
-                format!("must be ≥ 1, not {}", a.road_factor),
+                "area.radius_km".into(),
+                format!(
+                    "is {} km, but around center [{lat}, {lon}] the area must stay within \
+                     latitude ±{MAX_LAT} and longitude ±{MAX_LON}: at most {:.3} km",
+                    a.radius_km,
+                    fits.max(0.0)
+                ),
+            ));
+        }
+        within("area.speed_kmh", a.speed_kmh, MIN_SPEED_KMH, MAX_SPEED_KMH)?;
+        within("area.road_factor", a.road_factor, 1.0, MAX_ROAD_FACTOR)?;
+        // replayed drives stretch this by the travel factor: keep every time
+        // of the day within printable dates
+        let crossing = 2.0 * a.radius_km * a.road_factor / a.speed_kmh * 60.0;
+        if crossing > MAX_CROSSING_MINUTES {
+            return Err((
+                "area.radius_km".into(),
+                format!(
+                    "makes a drive across the area (2 × radius_km × road_factor / speed_kmh) \
+                     take {crossing:.0} minutes; at most {MAX_CROSSING_MINUTES}"
+                ),
+            ));
+        }
+        if a.hotspots > MAX_HOTSPOTS {
+            return Err((
+                "area.hotspots".into(),
+                format!("must be at most {MAX_HOTSPOTS}, not {}", a.hotspots),
             ));
         }
         share("area.hotspot_share", a.hotspot_share)?;
@@ -458,25 +503,34 @@ impl Scenario {
             ));
         }
         if let Some(m) = s.max_drive_minutes {
-            positive("settings.max_drive_minutes", m)?;
+            above_zero("settings.max_drive_minutes", m, DAY_MINUTES)?;
         }
-        non_negative("settings.drive_cost_per_minute", s.drive_cost_per_minute)?;
-        non_negative(
+        within(
+            "settings.drive_cost_per_minute",
+            s.drive_cost_per_minute,
+            0.0,
+            MAX_MONEY,
+        )?;
+        within(
             "settings.lock_before_start_minutes",
             s.lock_before_start_minutes,
+            0.0,
+            DAY_MINUTES,
         )?;
-        non_negative(
+        within(
             "settings.preferred_technician_bonus",
             s.preferred_technician_bonus,
+            0.0,
+            MAX_MONEY,
         )?;
         for (tag, w) in &s.tag_weights {
-            positive(&format!("settings.tag_weights.{tag}"), *w)?;
+            above_zero(&format!("settings.tag_weights.{tag}"), *w, MAX_MONEY)?;
         }
         let t = &self.technicians;
-        if t.count == 0 || t.count > 100_000 {
+        if t.count == 0 || t.count > MAX_LOCATIONS {
             return Err((
                 "technicians.count".into(),
-                format!("must be 1..=100000, not {}", t.count),
+                format!("must be 1..={MAX_LOCATIONS}, not {}", t.count),
             ));
         }
         for (k, v) in &t.skills {
@@ -514,7 +568,7 @@ impl Scenario {
             ));
         }
         for (k, r) in &t.conversion {
-            range(&format!("technicians.conversion.{k}"), *r)?;
+            range(&format!("technicians.conversion.{k}"), *r, MAX_CONVERSION)?;
             if r[1] > 1.0 && self.job_types.iter().any(|j| &j.name == k && j.sells) {
                 return Err((
                     format!("technicians.conversion.{k}"),
@@ -524,7 +578,7 @@ impl Scenario {
         }
         if let Some(l) = &t.lunch {
             clock("technicians.lunch", &l.start)?;
-            positive("technicians.lunch", l.minutes)?;
+            within("technicians.lunch", l.minutes, 1.0, MAX_LUNCH_MINUTES)?;
             share("technicians.lunch", l.share)?;
         }
         share("technicians.meeting_share", t.meeting_share)?;
@@ -543,18 +597,30 @@ impl Scenario {
             }
             names.push(&jt.name);
             share(&k("share"), jt.share)?;
-            range(&k("value"), jt.value)?;
-            range(&k("duration"), jt.duration)?;
-            if jt.duration[1] < 5.0 || jt.duration[1] > 600.0 {
-                return Err((k("duration"), "high must be 5..=600 minutes".into()));
+            range(&k("value"), jt.value, MAX_MONEY)?;
+            range(&k("duration"), jt.duration, MAX_JOB_MINUTES)?;
+            if jt.duration[1] < 5.0 {
+                return Err((
+                    k("duration"),
+                    format!("high must be 5..={MAX_JOB_MINUTES} minutes"),
+                ));
             }
         }
         if self.job_types.iter().map(|j| j.share).sum::<f64>() <= 0.0 {
             return Err(("job_types.share".into(), "shares must not all be 0".into()));
         }
         let j = &self.jobs;
-        if j.booked > 1_000_000 {
-            return Err(("jobs.booked".into(), "at most 1000000".into()));
+        // the day's problem holds every technician and job: keep it loadable
+        let booked_room = MAX_LOCATIONS - t.count;
+        if j.booked > booked_room {
+            return Err((
+                "jobs.booked".into(),
+                format!(
+                    "is {} but a day holds at most {MAX_LOCATIONS} technicians and jobs: with \
+                     {} technicians, at most {booked_room}",
+                    j.booked, t.count
+                ),
+            ));
         }
         if j.windows.is_empty() {
             return Err(("jobs.windows".into(), "needs at least one window".into()));
@@ -562,9 +628,18 @@ impl Scenario {
         for w in &j.windows {
             interval("jobs.windows", "jobs.windows", &w[0], &w[1])?;
         }
-        non_negative("jobs.emergencies", j.emergencies)?;
-        if j.emergencies > 100_000.0 {
-            return Err(("jobs.emergencies".into(), "at most 100000".into()));
+        // call-ins join the day too (the draw is capped at the room left)
+        #[allow(clippy::cast_precision_loss)]
+        let em_room = (booked_room - j.booked) as f64;
+        if !(j.emergencies.is_finite() && (0.0..=em_room).contains(&j.emergencies)) {
+            return Err((
+                "jobs.emergencies".into(),
+                format!(
+                    "must be between 0 and {em_room} (a day holds at most {MAX_LOCATIONS} \
+                     technicians and jobs), not {}",
+                    j.emergencies
+                ),
+            ));
         }
         if let Some(ty) = &j.emergency_type {
             if !names.contains(&ty.as_str()) {
@@ -574,9 +649,13 @@ impl Scenario {
                 ));
             }
         }
-        positive("jobs.emergency_window_hours", j.emergency_window_hours)?;
+        above_zero(
+            "jobs.emergency_window_hours",
+            j.emergency_window_hours,
+            DAY_MINUTES / 60.0,
+        )?;
         for v in &j.booking_profile {
-            non_negative("jobs.booking_profile", *v)?;
+            within("jobs.booking_profile", *v, 0.0, MAX_MONEY)?;
         }
         share("jobs.cancel_rate", j.cancel_rate)?;
         for (k, v) in &j.tags {
@@ -590,17 +669,55 @@ impl Scenario {
         share("jobs.multi_technician_share", j.multi_technician_share)?;
         share("jobs.dispatch_pro_off_share", j.dispatch_pro_off_share)?;
         let r = &self.replay;
-        non_negative("replay.plan_before_minutes", r.plan_before_minutes)?;
-        if !(r.cycle_minutes.is_finite() && r.cycle_minutes >= 1.0) {
-            return Err(("replay.cycle_minutes".into(), "must be at least 1".into()));
-        }
-        positive("replay.duration_factor", r.duration_factor.mean)?;
-        non_negative("replay.duration_factor", r.duration_factor.sd)?;
-        positive("replay.travel_factor", r.travel_factor.mean)?;
-        non_negative("replay.travel_factor", r.travel_factor.sd)?;
+        within(
+            "replay.plan_before_minutes",
+            r.plan_before_minutes,
+            0.0,
+            DAY_MINUTES,
+        )?;
+        within("replay.cycle_minutes", r.cycle_minutes, 1.0, DAY_MINUTES)?;
+        noise("replay.duration_factor", r.duration_factor)?;
+        noise("replay.travel_factor", r.travel_factor)?;
         share("replay.manual_rate", r.manual_rate)?;
         Ok(())
     }
+}
+
+/// The bounds a scenario's numbers are checked against. Each is at least as
+/// strict as what the problem loader accepts for the field it feeds, so a
+/// scenario that loads only ever generates days that load, and keeps every
+/// time of a replayed day finite and printable.
+pub mod limits {
+    /// Money (job values, costs, bonuses, tag weights), as the loader's.
+    pub const MAX_MONEY: f64 = 1.0e12;
+    /// Technicians plus jobs of one day, as the loader's.
+    pub const MAX_LOCATIONS: usize = autodispatch_model::load::MAX_LOCATIONS;
+    /// Planning lead, re-planning period, drive limit, autolock.
+    pub const DAY_MINUTES: f64 = 1440.0;
+    /// A job's estimated duration.
+    pub const MAX_JOB_MINUTES: f64 = 600.0;
+    pub const MAX_LUNCH_MINUTES: f64 = 720.0;
+    /// A technician's conversion for a job type that does not sell.
+    pub const MAX_CONVERSION: f64 = 1.0e6;
+    pub const MIN_SPEED_KMH: f64 = 0.1;
+    pub const MAX_SPEED_KMH: f64 = 1.0e6;
+    pub const MAX_ROAD_FACTOR: f64 = 100.0;
+    pub const MAX_RADIUS_KM: f64 = 2000.0;
+    /// The area keeps this far from the poles and the date line, so every
+    /// drawn coordinate (rounded to 1e-5 degrees) stays valid.
+    pub const MAX_LAT: f64 = 89.99;
+    pub const MAX_LON: f64 = 179.99;
+    /// Kilometres per degree of latitude, as the generator offsets points.
+    pub const KM_PER_DEGREE: f64 = 111.32;
+    /// A drive across the whole area, as estimated.
+    pub const MAX_CROSSING_MINUTES: f64 = 1.0e5;
+    pub const MAX_HOTSPOTS: u32 = 1000;
+    /// Actual / estimated duration and drive (lognormal mean and spread).
+    pub const MIN_FACTOR_MEAN: f64 = 0.01;
+    pub const MAX_FACTOR_MEAN: f64 = 10.0;
+    pub const MAX_FACTOR_SD: f64 = 1.0;
+    /// A single draw of either factor, whatever its tail.
+    pub const MAX_FACTOR: f64 = 1000.0;
 }
 
 /// Turns a TOML error into one naming the key and line.

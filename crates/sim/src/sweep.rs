@@ -26,6 +26,7 @@ use crate::experiment::{self, ExperimentError, SolverFactory};
 use crate::generate::generate_sim_day;
 use crate::random::hash;
 use crate::replay::{replay, DayMetrics, ReplayOptions};
+use crate::scenario::limits::MAX_MONEY;
 use crate::scenario::{de_error, line_of_key, read_file, Scenario, ScenarioError};
 
 /// At most this many configurations in one sweep.
@@ -153,23 +154,28 @@ fn invalid(text: &str, key: impl Into<String>, message: impl Into<String>) -> Sc
     }
 }
 
+// weights and costs go into the day's settings: bounded as the loader bounds them
 fn check_weight(text: &str, key: &str, v: f64) -> Result<(), ScenarioError> {
-    if v.is_finite() && v > 0.0 {
+    if v.is_finite() && v > 0.0 && v <= MAX_MONEY {
         Ok(())
     } else {
         Err(invalid(
             text,
             key,
-            format!("must be a number above 0, not {v}"),
+            format!("must be above 0 and at most {MAX_MONEY}, not {v}"),
         ))
     }
 }
 
 fn check_non_negative(text: &str, key: &str, v: f64) -> Result<(), ScenarioError> {
-    if v.is_finite() && v >= 0.0 {
+    if v.is_finite() && (0.0..=MAX_MONEY).contains(&v) {
         Ok(())
     } else {
-        Err(invalid(text, key, format!("must be a number ≥ 0, not {v}")))
+        Err(invalid(
+            text,
+            key,
+            format!("must be between 0 and {MAX_MONEY}, not {v}"),
+        ))
     }
 }
 
@@ -1172,6 +1178,19 @@ mod tests {
             .unwrap_err();
         assert_eq!(e.key(), Some("grid.drive_cost_per_minute"), "{e}");
         assert_eq!(e.line(), Some(3), "{e}");
+        // values the day's settings could not carry (the loader's 1e12)
+        let e = WeightSpec::parse(
+            "baseline = \"a\"\n[[config]]\nname = \"a\"\npreferred_technician_bonus = 1e13\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.key(), Some("config[0].preferred_technician_bonus"), "{e}");
+        assert_eq!(e.line(), Some(4), "{e}");
+        let e = WeightSpec::parse(
+            "baseline = \"a\"\n[random]\ncount = 2\ntag_weights.member = [1, 1e308]\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.key(), Some("random.tag_weights.member"), "{e}");
+        assert_eq!(e.line(), Some(4), "{e}");
     }
 
     #[test]
