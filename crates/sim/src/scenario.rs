@@ -377,7 +377,12 @@ impl Scenario {
             } else {
                 Err((
                     key.into(),
-                    format!("must be between {lo} and {hi}, not {v}"),
+                    format!(
+                        "must be between {} and {}, not {}",
+                        show(lo),
+                        show(hi),
+                        show(v)
+                    ),
                 ))
             }
         }
@@ -391,7 +396,7 @@ impl Scenario {
             } else {
                 Err((
                     key.into(),
-                    format!("must be above 0 and at most {hi}, not {v}"),
+                    format!("must be above 0 and at most {}, not {}", show(hi), show(v)),
                 ))
             }
         }
@@ -404,7 +409,10 @@ impl Scenario {
             } else {
                 Err((
                     key.into(),
-                    format!("must be [low, high] with 0 ≤ low ≤ high ≤ {hi}, not {r:?}"),
+                    format!(
+                        "must be [low, high] with 0 ≤ low ≤ high ≤ {}, not {r:?}",
+                        show(hi)
+                    ),
                 ))
             }
         }
@@ -463,7 +471,7 @@ impl Scenario {
                 format!(
                     "is {} km, but around center [{lat}, {lon}] the area must stay within \
                      latitude ±{MAX_LAT} and longitude ±{MAX_LON}: at most {:.3} km",
-                    a.radius_km,
+                    show(a.radius_km),
                     fits.max(0.0)
                 ),
             ));
@@ -478,7 +486,9 @@ impl Scenario {
                 "area.radius_km".into(),
                 format!(
                     "makes a drive across the area (2 × radius_km × road_factor / speed_kmh) \
-                     take {crossing:.0} minutes; at most {MAX_CROSSING_MINUTES}"
+                     take {} minutes; at most {}",
+                    show(crossing.round()),
+                    show(MAX_CROSSING_MINUTES)
                 ),
             ));
         }
@@ -637,7 +647,7 @@ impl Scenario {
                 format!(
                     "must be between 0 and {em_room} (a day holds at most {MAX_LOCATIONS} \
                      technicians and jobs), not {}",
-                    j.emergencies
+                    show(j.emergencies)
                 ),
             ));
         }
@@ -718,6 +728,16 @@ pub mod limits {
     pub const MAX_FACTOR_SD: f64 = 1.0;
     /// A single draw of either factor, whatever its tail.
     pub const MAX_FACTOR: f64 = 1000.0;
+}
+
+/// A number as a person reads it in an error: huge and tiny ones (a
+/// mistyped `1e308`) in exponent form rather than hundreds of digits.
+pub(crate) fn show(v: f64) -> String {
+    if v != 0.0 && v.is_finite() && !(1e-4..1e9).contains(&v.abs()) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
 }
 
 /// Turns a TOML error into one naming the key and line.

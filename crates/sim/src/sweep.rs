@@ -27,7 +27,7 @@ use crate::generate::generate_sim_day;
 use crate::random::hash;
 use crate::replay::{replay, DayMetrics, ReplayOptions};
 use crate::scenario::limits::MAX_MONEY;
-use crate::scenario::{de_error, line_of_key, read_file, Scenario, ScenarioError};
+use crate::scenario::{de_error, line_of_key, read_file, show, Scenario, ScenarioError};
 
 /// At most this many configurations in one sweep.
 pub const MAX_CONFIGS: usize = 10_000;
@@ -162,7 +162,11 @@ fn check_weight(text: &str, key: &str, v: f64) -> Result<(), ScenarioError> {
         Err(invalid(
             text,
             key,
-            format!("must be above 0 and at most {MAX_MONEY}, not {v}"),
+            format!(
+                "must be above 0 and at most {}, not {}",
+                show(MAX_MONEY),
+                show(v)
+            ),
         ))
     }
 }
@@ -174,7 +178,7 @@ fn check_non_negative(text: &str, key: &str, v: f64) -> Result<(), ScenarioError
         Err(invalid(
             text,
             key,
-            format!("must be between 0 and {MAX_MONEY}, not {v}"),
+            format!("must be between 0 and {}, not {}", show(MAX_MONEY), show(v)),
         ))
     }
 }

@@ -81,6 +81,13 @@ fn huge_plan_before_minutes_is_refused_with_key_and_line() {
         );
     }
     assert!(Scenario::parse(&with("replay", "plan_before_minutes", "1440")).is_ok());
+    // a mistyped exponent reads as one, not as 309 digits
+    let e = Scenario::parse(&with("replay", "plan_before_minutes", "1e308")).unwrap_err();
+    assert!(
+        e.to_string()
+            .ends_with("must be between 0 and 1440, not 1e308"),
+        "{e}"
+    );
 }
 
 #[test]
