@@ -454,12 +454,13 @@ impl Milp {
             schedule.routes[cols[k].tech] = cols[k].visits();
         }
         let obj = objective(inst, &schedule);
-        debug_assert!(
-            bound >= obj - 1e-6 * obj.abs().max(1.0),
-            "bound {bound} < objective {obj}"
-        );
-        let bound = bound.max(obj);
-        let optimal = bound - obj <= 1e-6 * bound.abs().max(1.0);
+        // the best objective of any plan we know to be feasible: ours, and
+        // the warm start (the greedy plan) when one was given
+        let known = warm.map_or(obj, |s| obj.max(objective(inst, s)));
+        // a "bound" below a feasible plan is no bound: a pricing gap. Never
+        // claim it (nor optimality); say so instead.
+        let bound_ok = bound >= known - 1e-6 * known.abs().max(1.0);
+        let optimal = bound_ok && bound - obj <= 1e-6 * bound.abs().max(1.0);
         let status = if optimal {
             SolverStatus::Optimal
         } else if !converged && Instant::now() >= cg_end {
@@ -468,20 +469,28 @@ impl Milp {
             SolverStatus::Feasible
         };
         let note = Some(format!(
-            "{rounds} pricing rounds, {} routes{}{}",
+            "{rounds} pricing rounds, {} routes{}{}{}",
             cols.len(),
             if converged { ", LP converged" } else { "" },
             if ip_proven {
                 ", integer master optimal"
             } else {
                 ""
+            },
+            if bound_ok {
+                String::new()
+            } else {
+                format!(
+                    "; bound dropped: {bound:.4} is below a feasible plan's {known:.4}, so it is not proven"
+                )
             }
         ));
+        let bound = bound_ok.then(|| bound.max(known));
         Ok(Outcome {
             solution: Solution {
                 schedule,
                 status,
-                bound: Some(bound),
+                bound,
                 note,
             },
             objective: obj,

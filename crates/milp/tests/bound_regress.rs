@@ -1,0 +1,77 @@
+//! The bound is a proven upper bound or nothing: on days where it once fell
+//! below feasible plans (milp panicked in debug builds, claimed `optimal`
+//! below greedy in release), and on random small days.
+
+use std::path::Path;
+use std::time::Duration;
+
+use autodispatch_greedy::Greedy;
+use autodispatch_milp::Milp;
+use autodispatch_model::build::objective;
+use autodispatch_model::{
+    load_problem_file, Instance, Problem, SolveOptions, Solver, SolverStatus,
+};
+use autodispatch_testkit::random_day;
+
+fn opts(secs: f64, seed: u64) -> SolveOptions {
+    SolveOptions {
+        time_limit: Duration::from_secs_f64(secs),
+        seed,
+        ..SolveOptions::default()
+    }
+}
+
+/// Solves `p` with milp and greedy; asserts the bound (when given) is above
+/// both plans and `optimal` is never claimed below greedy.
+fn assert_bound_valid(p: &Problem, secs: f64, seed: u64, what: &str) {
+    let inst = Instance::new(p);
+    let greedy = Greedy.solve(&inst, &opts(1.0, seed)).expect("greedy");
+    let g = objective(&inst, &greedy.schedule);
+    let sol = Milp::default()
+        .solve(&inst, &opts(secs, seed))
+        .expect("milp solves");
+    let obj = objective(&inst, &sol.schedule);
+    let tol = |v: f64| 1e-6 * v.abs().max(1.0);
+    if let Some(b) = sol.bound {
+        assert!(b >= obj - tol(obj), "{what}: bound {b} < objective {obj}");
+        assert!(b >= g - tol(g), "{what}: bound {b} < greedy's {g}");
+    }
+    if sol.status == SolverStatus::Optimal {
+        assert!(sol.bound.is_some(), "{what}: optimal without a bound");
+        assert!(
+            obj >= g - 1e-6,
+            "{what}: 'optimal' {obj} below greedy's {g}"
+        );
+    }
+}
+
+fn day(name: &str) -> Problem {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name);
+    load_problem_file(&path).expect("a valid day")
+}
+
+#[test]
+fn bound_below_objective_a() {
+    // random_day(6522, 10, 6): bound 22319.63 < objective 25535.38
+    assert_bound_valid(&day("bound-below-objective-a.json"), 4.0, 1522, "a");
+}
+
+#[test]
+fn bound_below_objective_b() {
+    // random_day(5440, 20, 2): bound 30220.17 < objective 30249.59
+    assert_bound_valid(&day("bound-below-objective-b.json"), 4.0, 440, "b");
+}
+
+#[test]
+fn worse_than_greedy() {
+    // random_day(6168, 27, 2): 'optimal' 10914.80, greedy 10931.44
+    assert_bound_valid(&day("worse-than-greedy.json"), 6.0, 0, "worse");
+}
+
+#[test]
+fn optimal_below_greedy_from_robustness() {
+    // random_day(7432, 22, 5), seed 432: 'optimal' 48602.10 < greedy 48604.62
+    assert_bound_valid(&random_day(7432, 22, 5), 4.0, 432, "7432");
+}
