@@ -57,9 +57,10 @@ pub struct Args {
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     check_day_runs(args.time_limit, args.days, args.threads)?;
     if let Some(c) = args.cycle_minutes {
-        if !(c.is_finite() && c >= 1.0) {
+        // as the scenario's replay.cycle_minutes
+        if !(c.is_finite() && (1.0..=1440.0).contains(&c)) {
             return Err(usage(format!(
-                "--cycle-minutes must be at least 1, got {c}"
+                "--cycle-minutes must be between 1 and 1440, got {c}"
             )));
         }
     }

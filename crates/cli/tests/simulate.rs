@@ -110,6 +110,60 @@ fn a_bad_scenario_is_exit_2_naming_the_key_and_line() {
 }
 
 #[test]
+fn an_out_of_range_scenario_value_is_exit_2_naming_the_key_and_line_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(scenario("small")).unwrap();
+    let cases = [
+        (
+            "plan_before_minutes = 30",
+            "plan_before_minutes = 1e308",
+            "replay.plan_before_minutes",
+        ),
+        (
+            "plan_before_minutes = 30",
+            "plan_before_minutes = 99999999999999",
+            "replay.plan_before_minutes",
+        ),
+        (
+            "road_factor = 1.3",
+            "road_factor = 9223372036854775807",
+            "area.road_factor",
+        ),
+        (
+            "preferred_technician_bonus = 25",
+            "preferred_technician_bonus = 1e308",
+            "settings.preferred_technician_bonus",
+        ),
+        ("radius_km = 14", "radius_km = 1e308", "area.radius_km"),
+    ];
+    for (from, to, key) in cases {
+        let bad = text.replacen(from, to, 1);
+        let line = bad.lines().position(|l| l == to).unwrap() + 1;
+        let file = dir.path().join("bad.toml");
+        std::fs::write(&file, bad).unwrap();
+        for sub in ["generate", "simulate"] {
+            let mut cmd = bin();
+            cmd.args([sub, "--scenario"])
+                .arg(&file)
+                .args(["--seed", "1"]);
+            if sub == "simulate" {
+                cmd.args(["--days", "1", "--solvers", "greedy", "--out"])
+                    .arg(dir.path().join("out"));
+            }
+            let (c, out, err) = run(&mut cmd);
+            assert_eq!(c, 2, "{sub} {to}: {err}");
+            assert!(out.is_empty(), "{sub} {to}: {out}");
+            assert!(
+                err.contains(key)
+                    && err.contains(&format!("line {line}"))
+                    && !err.contains("panicked"),
+                "{sub} {to}: {err}"
+            );
+        }
+    }
+}
+
+#[test]
 fn simulate_writes_every_file_identically_for_any_thread_count() {
     let dir = tempfile::tempdir().unwrap();
     let mut outs = Vec::new();
