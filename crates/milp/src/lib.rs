@@ -97,6 +97,9 @@ pub struct Outcome {
     pub converged: bool,
     pub rounds: usize,
     pub columns: usize,
+    /// The job and technician prices of the pricing round that gave the
+    /// bound (none before any LP), to audit the bound against other plans.
+    pub bound_duals: Option<(Vec<f64>, Vec<f64>)>,
 }
 
 struct Pool {
@@ -218,6 +221,7 @@ impl Milp {
         let mut lp_value = None;
         let mut last_x: Vec<f64> = Vec::new();
         let mut last_duals: Option<(Vec<f64>, Vec<f64>)> = None;
+        let mut bound_duals: Option<(Vec<f64>, Vec<f64>)> = None;
         let mut heuristic = true;
         let mut ip_proven;
         let mut pass = 0;
@@ -322,7 +326,10 @@ impl Milp {
                         }
                     }
                 }
-                bound = bound.min(lag);
+                if lag < bound {
+                    bound = lag;
+                    bound_duals = Some((lp.pi.clone(), lp.mu.clone()));
+                }
                 if heuristic {
                     if (added == 0 && !grew) || Instant::now() >= heur_end {
                         heuristic = false;
@@ -498,6 +505,7 @@ impl Milp {
             converged,
             rounds,
             columns: cols.len(),
+            bound_duals,
         })
     }
 }

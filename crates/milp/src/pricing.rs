@@ -15,7 +15,7 @@ use autodispatch_model::explain::fixed_route;
 use autodispatch_model::route::{best_insertion, RouteStop};
 use autodispatch_model::{Instance, JobClass};
 
-use crate::column::Column;
+use crate::column::{close_start, Column};
 
 /// Most candidate jobs the labelling handles for one technician (bitset width).
 pub const MAX_LABEL_JOBS: usize = 256;
@@ -43,9 +43,13 @@ pub struct TechData {
     /// Local indices (in `lab`) of jobs every route must visit: the
     /// technician-specific jobs, in the variant that lets them move.
     pub mandatory: Vec<usize>,
+    /// Per fixed stop, in the variant: the local index (in `lab`) of its
+    /// technician-specific job, which a route may keep at this stop or
+    /// skip here and visit moved instead.
+    fixed_lab: Vec<Option<usize>>,
     /// For a technician with technician-specific jobs: the same technician
-    /// with those jobs movable inside their windows (and mandatory), so
-    /// pricing covers plans that move them.
+    /// with each of those jobs kept or moved inside its window (and
+    /// mandatory), so pricing covers plans that move any of them.
     pub ts_variant: Option<Box<TechData>>,
     /// ng-neighbourhood of each labelling job (local bits, itself included):
     /// the jobs a partial route remembers having visited near it.
@@ -64,6 +68,7 @@ impl TechData {
             .iter()
             .filter(|s| inst.jobs[s.job].class == JobClass::TechSpecific)
             .count();
+        // at most 8: one bit each in a label
         if inst.techs[t].managed && (1..=8).contains(&n_ts) {
             let v = Self::build(inst, t, max_lab, ng_size, true);
             if v.mandatory.len() == n_ts {
@@ -74,29 +79,27 @@ impl TechData {
     }
 
     fn build(inst: &Instance, t: usize, max_lab: usize, ng_size: usize, movable_ts: bool) -> Self {
-        let mut fixed = fixed_route(inst, t);
+        // the variant keeps every fixed stop: a technician-specific one is
+        // kept there or skipped (and visited moved), per route
+        let fixed = fixed_route(inst, t);
         let ts: Vec<usize> = fixed
             .iter()
             .filter(|s| inst.jobs[s.job].class == JobClass::TechSpecific)
             .map(|s| s.job)
             .collect();
-        if movable_ts {
-            fixed.retain(|s| inst.jobs[s.job].class != JobClass::TechSpecific);
-        }
         let tech = &inst.techs[t];
         let mut cands: Vec<(usize, f64)> = Vec::new();
         if tech.managed {
-            // a relaxation of "fits some route": free of time for it with a
-            // zero first leg; max drive is left to the labelling, since a
+            // a relaxation of "fits some route": free of time for it in
+            // some shift, as a stop after another (no first-leg departure:
+            // after a fixed stop, `free_from` and the shift start do not
+            // hold it back); max drive is left to the labelling, since a
             // job too far from home may be near another job
             for (j, job) in inst.jobs.iter().enumerate() {
                 if job.class != JobClass::Managed || !inst.fit(j, t).is_yes() {
                     continue;
                 }
-                if inst
-                    .earliest_start(t, j, f64::NEG_INFINITY, Some(0.0))
-                    .is_none()
-                {
+                if inst.earliest_start(t, j, f64::NEG_INFINITY, None).is_none() {
                     continue;
                 }
                 let promise =
@@ -109,11 +112,9 @@ impl TechData {
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let mut lab: Vec<usize> = Vec::new();
         if movable_ts {
-            // every technician-specific job that can start at all, first
-            lab.extend(ts.iter().copied().filter(|&j| {
-                inst.earliest_start(t, j, f64::NEG_INFINITY, Some(0.0))
-                    .is_some()
-            }));
+            // every technician-specific job, first (one that cannot move
+            // is only ever kept)
+            lab.extend(ts.iter().copied());
         }
         let room = max_lab.min(MAX_LABEL_JOBS).saturating_sub(lab.len());
         lab.extend(ranked.iter().take(room).map(|c| c.0));
@@ -123,6 +124,16 @@ impl TechData {
         } else {
             Vec::new()
         };
+        let fixed_lab: Vec<Option<usize>> = fixed
+            .iter()
+            .map(|s| {
+                if movable_ts && ts.contains(&s.job) {
+                    lab.iter().position(|&j| j == s.job)
+                } else {
+                    None
+                }
+            })
+            .collect();
         let all: Vec<usize> = if movable_ts {
             // the variant only prices; its candidates are what it labels over
             let mut a = all;
@@ -157,11 +168,18 @@ impl TechData {
                     .min(inst.drive(tech.start_loc, to))
             })
             .collect();
+        // every movable job and the drive into it lie between the first
+        // shift's start (or the end of a fixed stop before it, when the
+        // drive leaves from there) and the last shift's end
+        let fixed_end = fixed
+            .iter()
+            .map(|s| s.fixed.unwrap_or(f64::INFINITY) + inst.jobs[s.job].duration)
+            .fold(f64::INFINITY, f64::min);
         let span = match (
             tech.regular.first(),
             tech.regular.iter().map(|r| r.1).reduce(f64::max),
         ) {
-            (Some(first), Some(last)) => (last - first.0).max(0.0),
+            (Some(first), Some(last)) => (last - first.0.min(fixed_end)).max(0.0),
             _ => 0.0,
         };
         let ng = lab
@@ -186,6 +204,7 @@ impl TechData {
         Self {
             ng,
             mandatory,
+            fixed_lab,
             ts_variant: None,
             t,
             must_route: !fixed.is_empty() || movable_ts,
@@ -315,6 +334,11 @@ struct Label {
     alive: bool,
     /// Mandatory jobs visited, one bit each.
     must: u8,
+    /// The route may end here: home in time, at the latest start the last
+    /// job could take (not only its earliest; see [`close_start`]).
+    close: bool,
+    /// A skipped technician-specific fixed stop: no stop of the route.
+    skip: bool,
 }
 
 const NONE: u32 = u32::MAX;
@@ -395,6 +419,8 @@ pub fn price(
         parent: NONE,
         alive: true,
         must: 0,
+        close: false,
+        skip: false,
     });
     heap.push(Key(f64::NEG_INFINITY, 0));
     let mut exact = true;
@@ -416,20 +442,7 @@ pub fn price(
             } else {
                 0.0
             };
-            let last_movable = (l.node as usize) <= n;
-            let ok = !inst.return_home || !last_movable || {
-                let end = l.prev_end;
-                let job = &inst.jobs[td.lab[l.node as usize - 1]];
-                let s = end - job.duration;
-                let shift_end = tech
-                    .regular
-                    .iter()
-                    .filter(|&&(a, b)| a <= s && end <= b)
-                    .map(|&(_, b)| b)
-                    .fold(f64::NEG_INFINITY, f64::max);
-                end + home <= shift_end
-            };
-            if ok {
+            if l.close {
                 let v = l.rp - dc * home;
                 if v > best {
                     best = v;
@@ -443,8 +456,11 @@ pub fn price(
             let b = bucket_of(nl.node, nl.next_fixed);
             for &o in &buckets[b] {
                 let ol = &arena[o as usize];
+                // an earlier label may not be able to end here when a later
+                // one can (split shifts, return home): that is compared too
                 if ol.alive
                     && ol.must == nl.must
+                    && (ol.close || !nl.close)
                     && ol.rp >= nl.rp - 1e-9
                     && ol.busy <= nl.busy
                     && ol.prev_end <= nl.prev_end
@@ -461,6 +477,7 @@ pub fn price(
                     continue;
                 }
                 if nl.must == ol.must
+                    && (nl.close || !ol.close)
                     && nl.rp >= ol.rp - 1e-9
                     && nl.busy <= ol.busy
                     && nl.prev_end <= ol.prev_end
@@ -499,25 +516,43 @@ pub fn price(
             let start = f.fixed.unwrap_or(0.0);
             let end = start + job.duration;
             let leg = inst.drive(l.loc, job.loc);
-            let nl = Label {
-                node: (1 + n + k) as u32,
-                next_fixed: (k + 1) as u32,
-                loc: job.loc,
-                has_prev: true,
-                prev_end: end,
-                busy: l.busy.max(end),
-                visited: l.visited,
-                rp: l.rp - dc * leg + fixed_profit[k],
-                parent: idx,
-                alive: true,
-                must: l.must,
-            };
-            push(&mut arena, &mut heap, nl);
+            // a technician-specific stop (variant): kept here unless it was
+            // visited moved, or skipped to be visited moved later
+            let ts_bit = td.fixed_lab[k].map_or(0, |c| mand_bit[c]);
+            if l.must & ts_bit == 0 {
+                let nl = Label {
+                    node: (1 + n + k) as u32,
+                    next_fixed: (k + 1) as u32,
+                    loc: job.loc,
+                    has_prev: true,
+                    prev_end: end,
+                    busy: l.busy.max(end),
+                    visited: l.visited,
+                    rp: l.rp - dc * leg + fixed_profit[k],
+                    parent: idx,
+                    alive: true,
+                    must: l.must | ts_bit,
+                    // a fixed last stop keeps its time: no return-home check
+                    close: true,
+                    skip: false,
+                };
+                push(&mut arena, &mut heap, nl);
+            }
+            if ts_bit != 0 {
+                let nl = Label {
+                    next_fixed: (k + 1) as u32,
+                    parent: idx,
+                    alive: true,
+                    skip: true,
+                    ..l
+                };
+                push(&mut arena, &mut heap, nl);
+            }
         }
         // a candidate job
         let next_fixed = td.fixed.get(l.next_fixed as usize);
         for c in 0..n {
-            if l.visited[c / 64] >> (c % 64) & 1 == 1 {
+            if l.visited[c / 64] >> (c % 64) & 1 == 1 || l.must & mand_bit[c] != 0 {
                 continue;
             }
             if lim.skip_nonpositive && red[c] <= 0.0 && mand_bit[c] == 0 {
@@ -529,12 +564,15 @@ pub fn price(
             if inst.max_drive.is_some_and(|mx| leg > mx) {
                 continue;
             }
-            let s = if l.has_prev {
-                inst.earliest_start(t, j, (l.prev_end + leg).max(l.busy), None)
+            let (ready, first_leg) = if l.has_prev {
+                ((l.prev_end + leg).max(l.busy), None)
             } else {
-                inst.earliest_start(t, j, l.busy, Some(leg))
+                (l.busy, Some(leg))
             };
-            let Some(s) = s else { continue };
+            let Some(s) = inst.earliest_start(t, j, ready, first_leg) else {
+                continue;
+            };
+            let close = !inst.return_home || close_start(inst, t, j, ready, first_leg).is_some();
             let end = s + job.duration;
             if let Some(f) = next_fixed {
                 let reach = end + inst.drive(job.loc, inst.jobs[f.job].loc);
@@ -559,6 +597,8 @@ pub fn price(
                 parent: idx,
                 alive: true,
                 must: l.must | mand_bit[c],
+                close,
+                skip: false,
             };
             push(&mut arena, &mut heap, nl);
         }
@@ -579,7 +619,9 @@ pub fn price(
         while cur != NONE {
             let l = &arena[cur as usize];
             let node = l.node as usize;
-            if node >= 1 && node <= n {
+            if l.skip {
+                // the same node again, past a skipped fixed stop
+            } else if node >= 1 && node <= n {
                 stops.push(RouteStop::movable(td.lab[node - 1]));
                 locals.push(node - 1);
             } else if node > n {
