@@ -14,8 +14,9 @@ use crate::common::{load_problem, solver_by_name, usage, write_output, SOLVER_NA
 pub struct Args {
     /// The day to plan (FORMAT.md `dispatch-problem/1`).
     pub problem: PathBuf,
-    /// Which solver plans the day.
-    #[arg(long, default_value = "greedy", value_name = "NAME")]
+    /// Which solver plans the day: auto (MILP with a proven bound, the greedy
+    /// plan when the MILP fails or finds nothing better), milp, or greedy.
+    #[arg(long, default_value = "auto", value_name = "NAME")]
     pub solver: String,
     /// Wall-clock budget in seconds.
     #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
