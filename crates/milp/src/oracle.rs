@@ -3,9 +3,10 @@
 //! [`autodispatch_model::route::schedule`]) combined by dynamic
 //! programming over job subsets, and a compact arc-based MILP
 //! ([`arc_milp`]). Locked stops stay where they are; brute force lets
-//! technician-specific jobs stay or move inside their windows (as the
+//! each technician-specific job stay or move inside its window (as the
 //! route model does), the compact MILP keeps them where they are (compare
-//! it with [`brute_force_ts_fixed`]).
+//! it with [`brute_force_ts_fixed`]). A last stop may wait for a later
+//! shift to be home in time (as [`Column::new`] times it).
 
 use autodispatch_model::build::objective;
 use autodispatch_model::explain::fixed_route;
@@ -70,14 +71,19 @@ fn brute(inst: &Instance, move_ts: bool) -> Option<(f64, Schedule)> {
             .filter(|s| inst.jobs[s.job].class == JobClass::TechSpecific)
             .map(|s| s.job)
             .collect();
-        if move_ts && !ts.is_empty() {
-            // or the technician-specific jobs move inside their windows
-            let kept: Vec<RouteStop> = fixed
-                .iter()
-                .copied()
-                .filter(|s| inst.jobs[s.job].class != JobClass::TechSpecific)
-                .collect();
-            ctx.run(&kept, &ts, &mut route, 0, 0, 0, &mut best);
+        if move_ts {
+            // or any of the technician-specific jobs move inside their windows
+            for moved in 1..1usize << ts.len() {
+                let is_moved = |j: usize| {
+                    ts.iter()
+                        .position(|&x| x == j)
+                        .is_some_and(|b| moved >> b & 1 == 1)
+                };
+                let kept: Vec<RouteStop> =
+                    fixed.iter().copied().filter(|s| !is_moved(s.job)).collect();
+                let mand: Vec<usize> = ts.iter().copied().filter(|&j| is_moved(j)).collect();
+                ctx.run(&kept, &mand, &mut route, 0, 0, 0, &mut best);
+            }
         }
         per_tech.push(best);
     }
@@ -135,22 +141,23 @@ impl Dfs<'_> {
     ) {
         let (inst, t) = (self.inst, self.t);
         if !route.is_empty() {
-            match schedule(inst, t, route) {
-                Ok(_) => {
-                    if next_fixed == fixed.len() && seen + 1 == 1 << mand.len() {
-                        if let Some(c) = Column::new(inst, t, route.clone()) {
-                            if best[mask]
-                                .as_ref()
-                                .map_or(true, |b| c.value > b.value + 1e-9)
-                            {
-                                best[mask] = Some(c);
-                            }
-                        }
-                    }
-                }
-                // only a failed drive home at the last stop may be cured by more stops
+            let timed = schedule(inst, t, route);
+            match &timed {
+                Ok(_) => {}
+                // only a failed drive home at the last stop may be cured by
+                // more stops, or by a later start in a later shift
                 Err(f) if f.at + 1 == route.len() && f.rule == Rule::ReturnHome => {}
                 Err(_) => return,
+            }
+            if next_fixed == fixed.len() && seen + 1 == 1 << mand.len() {
+                if let Some(c) = Column::new(inst, t, route.clone()) {
+                    if best[mask]
+                        .as_ref()
+                        .map_or(true, |b| c.value > b.value + 1e-9)
+                    {
+                        best[mask] = Some(c);
+                    }
+                }
             }
         }
         if let Some(&f) = fixed.get(next_fixed) {
