@@ -14,6 +14,7 @@ pub use replay::{replay, AuditEntry, DayMetrics, DayOutcome, ReplayOptions, Tech
 pub mod experiment;
 
 pub use experiment::{Experiment, ExperimentError, Run};
+mod chart;
 pub mod report;
 pub mod sweep;
 pub mod sweep_report;

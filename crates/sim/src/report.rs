@@ -3,14 +3,19 @@
 //! over days, a dispatch board and route map of day 0 per solver, and the
 //! Technician Performance Report. Every string from inputs is escaped.
 //!
-//! The SVG is drawn here rather than with a plotting crate: the charts are
-//! simple (bars, dots, Gantt rows, polylines), and this keeps the output
-//! byte-stable and the dependency tree small.
+//! The metric charts (bars with CI whiskers, strips of days) are drawn
+//! with `plotters` (see `chart`); the dispatch board and route map are not
+//! charts of metrics and are written here as SVG directly. plotters' SVG
+//! output depends only on its input, so the page stays byte-stable.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use autodispatch_model::time::clock;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use crate::chart;
 
 use crate::experiment::{mean_ci, Experiment, Run};
 use crate::replay::DayMetrics;
@@ -49,11 +54,9 @@ pub(crate) fn chart_open(w: f64, h: f64, title: &str) -> String {
     )
 }
 
-/// A bar chart of one metric per solver, with 95% CI whiskers.
-#[allow(clippy::cast_precision_loss)]
-fn bars(title: &str, exp: &Experiment, runs: &[Run], f: fn(&DayMetrics) -> f64) -> String {
-    let (w, h, pad) = (360.0, 220.0, 40.0);
-    let stats: Vec<(f64, f64)> = (0..exp.solvers.len())
+/// Per solver, the mean and 95% CI half-width of one metric over days.
+fn solver_stats(exp: &Experiment, runs: &[Run], f: fn(&DayMetrics) -> f64) -> Vec<(f64, f64)> {
+    (0..exp.solvers.len())
         .map(|s| {
             let xs: Vec<f64> = runs
                 .iter()
@@ -62,118 +65,161 @@ fn bars(title: &str, exp: &Experiment, runs: &[Run], f: fn(&DayMetrics) -> f64) 
                 .collect();
             mean_ci(&xs)
         })
-        .collect();
+        .collect()
+}
+
+/// Room for the longest of `names` as axis labels, in pixels.
+#[allow(clippy::cast_possible_truncation)]
+fn label_room(names: &[String], lo: u32, hi: u32) -> u32 {
+    let longest = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+    (u32::try_from(longest).unwrap_or(u32::MAX).saturating_mul(6) + 12).clamp(lo, hi)
+}
+
+/// A category axis: solver `i` sits at `i`. Asked for `n` labels over a
+/// span of `n`, plotters puts them at the integers.
+#[allow(clippy::cast_precision_loss)]
+fn categories(n: usize) -> std::ops::Range<f64> {
+    -0.5..n as f64 - 0.5
+}
+
+/// The solver name at a category axis position.
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss
+)]
+fn category(names: &[String], v: f64) -> String {
+    let i = v.round();
+    if i >= 0.0 && (v - i).abs() < 1e-6 {
+        names.get(i as usize).cloned().unwrap_or_default()
+    } else {
+        String::new()
+    }
+}
+
+/// An axis value, with as many decimals as an axis spanning `span` needs.
+fn tick(v: f64, span: f64) -> String {
+    if span >= 20.0 {
+        format!("{v:.0}")
+    } else if span >= 2.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+/// A bar chart of one metric per solver, with 95% CI whiskers.
+#[allow(clippy::cast_precision_loss)]
+fn bars(title: &str, exp: &Experiment, runs: &[Run], f: fn(&DayMetrics) -> f64) -> String {
+    let stats = solver_stats(exp, runs, f);
     let top = stats
         .iter()
         .map(|(m, hw)| m + if hw.is_nan() { 0.0 } else { *hw })
-        .fold(1e-9, f64::max)
-        * 1.1;
-    let n = exp.solvers.len().max(1) as f64;
-    let bw = (w - 2.0 * pad) / n * 0.6;
-    let mut svg = chart_open(w, h, title);
-    let _ = write!(
-        svg,
-        "<line x1=\"{pad}\" y1=\"{y}\" x2=\"{x2}\" y2=\"{y}\" stroke=\"#333\"/>",
-        y = h - pad,
-        x2 = w - pad / 2.0
-    );
-    let _ = write!(
-        svg,
-        "<text x=\"4\" y=\"14\" font-size=\"11\">{:.0}</text>",
-        top
-    );
-    for (s, (m, hw)) in stats.iter().enumerate() {
-        let cx = pad + (s as f64 + 0.5) * (w - 2.0 * pad) / n;
-        let bh = if m.is_finite() {
-            (m / top).max(0.0) * (h - 2.0 * pad)
-        } else {
-            0.0
-        };
-        let _ = write!(
-            svg,
-            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{bw:.1}\" height=\"{bh:.1}\" fill=\"{}\"><title>{}: {:.2}</title></rect>",
-            cx - bw / 2.0,
-            h - pad - bh,
-            color(s),
-            esc(&exp.solvers[s]),
-            m
-        );
-        if hw.is_finite() {
-            let y0 = h - pad - ((m - hw) / top).max(0.0) * (h - 2.0 * pad);
-            let y1 = h - pad - ((m + hw) / top) * (h - 2.0 * pad);
-            let _ = write!(svg, "<line x1=\"{cx:.1}\" y1=\"{y0:.1}\" x2=\"{cx:.1}\" y2=\"{y1:.1}\" stroke=\"#000\"/>");
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max);
+    let top = if top > 0.0 { top * 1.15 } else { 1.0 };
+    let names = &exp.solvers;
+    let n = names.len().max(1);
+    let caption = format!("{title} (mean per day, 95% CI)");
+    chart::figure(360, 220, title, &caption, |root| {
+        root.fill(&WHITE)?;
+        let mut c = ChartBuilder::on(root)
+            .margin(8)
+            .x_label_area_size(24)
+            .y_label_area_size(48)
+            .build_cartesian_2d(categories(n), 0.0..top)?;
+        c.configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(WHITE)
+            .bold_line_style(RGBColor(230, 230, 230))
+            .x_labels(n)
+            .y_labels(5)
+            .x_label_formatter(&|v| category(names, *v))
+            .y_label_formatter(&|v| tick(*v, top))
+            .label_style(chart::font(11))
+            .draw()?;
+        let half = 0.3;
+        c.draw_series(stats.iter().enumerate().filter_map(|(s, &(m, _))| {
+            let x = s as f64;
+            m.is_finite().then(|| {
+                Rectangle::new(
+                    [(x - half, 0.0), (x + half, m.max(0.0))],
+                    chart::rgb(s).filled(),
+                )
+            })
+        }))?;
+        let label = chart::font(10).pos(Pos::new(HPos::Left, VPos::Bottom));
+        for (s, &(m, hw)) in stats.iter().enumerate() {
+            let x = s as f64;
+            if !m.is_finite() {
+                continue;
+            }
+            if hw.is_finite() {
+                let (lo, hi) = ((m - hw).max(0.0), m + hw);
+                c.draw_series([PathElement::new(vec![(x, lo), (x, hi)], BLACK)])?;
+                for y in [lo, hi] {
+                    c.draw_series([
+                        EmptyElement::at((x, y)) + PathElement::new(vec![(-4, 0), (4, 0)], BLACK)
+                    ])?;
+                }
+            }
+            c.draw_series([EmptyElement::at((x, m.max(0.0)))
+                + Text::new(format!("{m:.1}"), (4, -2), label.clone())])?;
         }
-        let _ = write!(
-            svg,
-            "<text x=\"{cx:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">{}</text>",
-            h - pad + 14.0,
-            esc(&exp.solvers[s])
-        );
-        let _ = write!(
-            svg,
-            "<text x=\"{cx:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\">{:.1}</text>",
-            (h - pad - bh - 4.0).max(24.0),
-            m
-        );
-    }
-    svg.push_str("</svg>");
-    let _ = write!(
-        svg,
-        "<figcaption>{} (mean per day, 95% CI)</figcaption></figure>",
-        esc(title)
-    );
-    svg
+        Ok(())
+    })
 }
 
 /// One dot per day per solver: the distribution over days.
 #[allow(clippy::cast_precision_loss)]
 fn strip(title: &str, exp: &Experiment, runs: &[Run], f: fn(&DayMetrics) -> f64) -> String {
-    let (w, pad, row) = (720.0, 90.0, 28.0);
-    let h = row * exp.solvers.len() as f64 + 40.0;
-    let vals: Vec<f64> = runs.iter().map(|r| f(&r.outcome.metrics)).collect();
+    let names = &exp.solvers;
+    let n = names.len().max(1);
+    let vals: Vec<f64> = runs
+        .iter()
+        .map(|r| f(&r.outcome.metrics))
+        .filter(|v| v.is_finite())
+        .collect();
     let lo = vals.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let span = if hi > lo { hi - lo } else { 1.0 };
-    let x = |v: f64| pad + (v - lo) / span * (w - pad - 20.0);
-    let mut svg = chart_open(w, h, title);
-    for (s, name) in exp.solvers.iter().enumerate() {
-        let y = 20.0 + row * s as f64 + row / 2.0;
-        let _ = write!(
-            svg,
-            "<text x=\"4\" y=\"{:.1}\" font-size=\"11\">{}</text>",
-            y + 4.0,
-            esc(name)
-        );
-        let _ = write!(
-            svg,
-            "<line x1=\"{pad}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#ddd\"/>",
-            w - 20.0
-        );
-        for r in runs.iter().filter(|r| r.solver == s) {
+    let (lo, hi) = if !lo.is_finite() {
+        (0.0, 1.0)
+    } else if hi > lo {
+        let pad = (hi - lo) * 0.04;
+        (lo - pad, hi + pad)
+    } else {
+        (lo - 0.5, hi + 0.5)
+    };
+    let h = 28 * u32::try_from(n).unwrap_or(u32::MAX).min(1 << 20) + 44;
+    let caption = format!("{title} per day");
+    chart::figure(720, h, title, &caption, |root| {
+        root.fill(&WHITE)?;
+        let mut c = ChartBuilder::on(root)
+            .margin(8)
+            .x_label_area_size(24)
+            .y_label_area_size(label_room(names, 60, 200))
+            .build_cartesian_2d(lo..hi, categories(n))?;
+        c.configure_mesh()
+            .light_line_style(WHITE)
+            .bold_line_style(RGBColor(230, 230, 230))
+            .x_labels(6)
+            .y_labels(n)
+            .y_label_formatter(&|v| category(names, *v))
+            .x_label_formatter(&|v| tick(*v, hi - lo))
+            .label_style(chart::font(11))
+            .draw()?;
+        c.draw_series(runs.iter().filter_map(|r| {
             let v = f(&r.outcome.metrics);
-            let _ = write!(
-                svg,
-                "<circle cx=\"{:.1}\" cy=\"{y:.1}\" r=\"4\" fill=\"{}\" fill-opacity=\"0.7\"><title>day {}: {:.2}</title></circle>",
-                x(v),
-                color(s),
-                r.day,
-                v
-            );
-        }
-    }
-    let _ = write!(
-        svg,
-        "<text x=\"{pad}\" y=\"{:.1}\" font-size=\"10\">{lo:.0}</text><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"end\">{hi:.0}</text></svg>",
-        h - 4.0,
-        w - 20.0,
-        h - 4.0
-    );
-    let _ = write!(
-        svg,
-        "<figcaption>{} per day</figcaption></figure>",
-        esc(title)
-    );
-    svg
+            v.is_finite().then(|| {
+                Circle::new(
+                    (v, r.solver as f64),
+                    4,
+                    chart::rgb(r.solver).mix(0.7).filled(),
+                )
+            })
+        }))?;
+        Ok(())
+    })
 }
 
 /// The dispatch board of one run: technicians × time, drives grey, jobs by type.
