@@ -12,7 +12,19 @@
 //!
 //! A technician-specific job stays with its technician: routes keep it at
 //! its current start, or (priced separately) move it inside its window, so
-//! both kinds of plans are columns and the bound covers both.
+//! both kinds of plans are columns and the bound covers both, each such
+//! job of a route kept or moved on its own.
+//!
+//! The bound is only as good as pricing's claim to have seen every route.
+//! Three gaps once made it fall below feasible plans: candidates filtered
+//! as if every job were a route's first stop (`free_from` and the shift
+//! start hold back only the first leg, not a job after a fixed stop);
+//! dominance on earliest times with `return_home` and split shifts (an
+//! earlier end may leave no time to drive home before the morning shift
+//! ends, where the afternoon shift would: labels now carry whether they
+//! can end the route, see [`column::close_start`]); and the
+//! technician-specific variant, which moved all such jobs or none. As a
+//! last guard, a bound below any plan we know is dropped, not claimed.
 
 pub mod column;
 pub mod import;
@@ -917,7 +929,12 @@ impl Solver for Auto {
             bound: bound.filter(|b| *b >= greedy_obj - 1e-6),
             note: Some(why),
         };
-        match self.milp.run(inst, &rest, Some(&greedy.schedule)) {
+        // a bug in the MILP must not cost the greedy plan we already have
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.milp.run(inst, &rest, Some(&greedy.schedule))
+        }))
+        .unwrap_or_else(|_| Err(SolveError::Failed("the MILP panicked".into())));
+        match run {
             Err(e) => Ok(fallback(format!("{e}; the greedy plan is used"), None)),
             Ok(o) if o.objective < greedy_obj - 1e-6 * greedy_obj.abs().max(1.0) => Ok(fallback(
                 format!(
