@@ -33,9 +33,12 @@ pub(crate) fn hex(s: &str) -> RGBColor {
     RGBColor(c(1), c(3), c(5))
 }
 
-/// The axis and label font, at `size` pixels.
+/// The axis and label font, at `size` pixels on the page (plotters'
+/// SVG text comes out at its nominal size / 1.24).
 pub(crate) fn font(size: u32) -> TextStyle<'static> {
-    ("sans-serif", size).into_font().color(&BLACK)
+    ("sans-serif", f64::from(size) * 1.24)
+        .into_font()
+        .color(&BLACK)
 }
 
 /// Draws a `w`×`h` chart with `draw` and wraps it in a `<figure>`: the

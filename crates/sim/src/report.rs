@@ -46,14 +46,6 @@ pub(crate) fn color(i: usize) -> &'static str {
     PALETTE[i % PALETTE.len()]
 }
 
-/// Opens a chart's `<figure>` and `<svg>`, titled for screen readers and tooltips.
-pub(crate) fn chart_open(w: f64, h: f64, title: &str) -> String {
-    format!(
-        "<figure><svg class=\"chart\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{t}\"><title>{t}</title>",
-        t = esc(title)
-    )
-}
-
 /// Per solver, the mean and 95% CI half-width of one metric over days.
 fn solver_stats(exp: &Experiment, runs: &[Run], f: fn(&DayMetrics) -> f64) -> Vec<(f64, f64)> {
     (0..exp.solvers.len())
@@ -130,7 +122,7 @@ fn bars(title: &str, exp: &Experiment, runs: &[Run], f: fn(&DayMetrics) -> f64) 
             .build_cartesian_2d(categories(n), 0.0..top)?;
         c.configure_mesh()
             .disable_x_mesh()
-            .light_line_style(WHITE)
+            .light_line_style(TRANSPARENT)
             .bold_line_style(RGBColor(230, 230, 230))
             .x_labels(n)
             .y_labels(5)
@@ -170,7 +162,8 @@ fn bars(title: &str, exp: &Experiment, runs: &[Run], f: fn(&DayMetrics) -> f64) 
     })
 }
 
-/// One dot per day per solver: the distribution over days.
+/// One dot per day per solver: the distribution over days, the first
+/// solver in the top row.
 #[allow(clippy::cast_precision_loss)]
 fn strip(title: &str, exp: &Experiment, runs: &[Run], f: fn(&DayMetrics) -> f64) -> String {
     let names = &exp.solvers;
@@ -200,11 +193,11 @@ fn strip(title: &str, exp: &Experiment, runs: &[Run], f: fn(&DayMetrics) -> f64)
             .y_label_area_size(label_room(names, 60, 200))
             .build_cartesian_2d(lo..hi, categories(n))?;
         c.configure_mesh()
-            .light_line_style(WHITE)
+            .light_line_style(TRANSPARENT)
             .bold_line_style(RGBColor(230, 230, 230))
             .x_labels(6)
             .y_labels(n)
-            .y_label_formatter(&|v| category(names, *v))
+            .y_label_formatter(&|v| category(names, (n - 1) as f64 - *v))
             .x_label_formatter(&|v| tick(*v, hi - lo))
             .label_style(chart::font(11))
             .draw()?;
@@ -212,7 +205,7 @@ fn strip(title: &str, exp: &Experiment, runs: &[Run], f: fn(&DayMetrics) -> f64)
             let v = f(&r.outcome.metrics);
             v.is_finite().then(|| {
                 Circle::new(
-                    (v, r.solver as f64),
+                    (v, (n - 1 - r.solver) as f64),
                     4,
                     chart::rgb(r.solver).mix(0.7).filled(),
                 )
@@ -536,6 +529,60 @@ pub fn report_html(sc: &Scenario, exp: &Experiment, runs: &[Run], summary_md: &s
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::replay::ReplayOptions;
+    use autodispatch_model::Solver;
+
+    fn make(name: &str) -> Option<Box<dyn Solver>> {
+        name.starts_with("greedy")
+            .then(|| Box::new(autodispatch_greedy::Greedy) as Box<dyn Solver>)
+    }
+
+    #[test]
+    fn charts_are_plotters_svg_with_solver_names_escaped_once() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/small.toml");
+        let sc = Scenario::load(&path).unwrap();
+        let mut exp = Experiment {
+            days: 3,
+            seed: 2,
+            solvers: vec!["greedy".into(), "greedy-b".into()],
+            replay: ReplayOptions::default(),
+            threads: 1,
+        };
+        let runs = crate::experiment::run(&sc, &exp, &make, &|| {}).unwrap();
+        let two = Experiment {
+            threads: 2,
+            ..exp.clone()
+        };
+        let again = crate::experiment::run(&sc, &two, &make, &|| {}).unwrap();
+        exp.solvers[1] = "<script>alert(1)</script>".into();
+        let f = |m: &DayMetrics| m.revenue_realised;
+        for chart in [
+            bars("revenue", &exp, &runs, f),
+            strip("revenue", &exp, &runs, f),
+        ] {
+            assert!(chart.starts_with("<figure><svg class=\"chart\""), "{chart}");
+            assert!(
+                chart.contains(">\ngreedy\n</text>")
+                    && chart.contains(">\n&lt;script&gt;alert(1)&lt;/script&gt;\n</text>")
+                    && !chart.contains("<script")
+                    && !chart.contains("&amp;lt;"),
+                "{chart}"
+            );
+        }
+        // one bar per solver and one dot per day per solver
+        let bar = bars("revenue", &exp, &runs, f);
+        for s in 0..2 {
+            let fill = format!("fill=\"{}\"", color(s).to_uppercase());
+            assert!(bar.contains(&fill), "{fill} {bar}");
+        }
+        let dots = strip("revenue", &exp, &runs, f);
+        assert_eq!(dots.matches("<circle").count(), 6, "{dots}");
+        assert_eq!(
+            report_html(&sc, &exp, &runs, ""),
+            report_html(&sc, &exp, &again, "")
+        );
+    }
 
     #[test]
     fn escapes_markup() {

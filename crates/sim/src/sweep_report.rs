@@ -12,7 +12,11 @@ use std::fmt::Write as _;
 use crate::experiment::{
     csv_field, mean_ci, metric, metric_cells, metric_header, num, pm, tags_of, SUMMARY,
 };
-use crate::report::{chart_open, color, esc, markdown_html, page_head};
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use crate::chart;
+use crate::report::{esc, markdown_html, page_head};
 use crate::sweep::{describe, Config, Record, SweepMeta};
 
 /// The high-priority metric's column name.
@@ -386,17 +390,22 @@ fn signed((m, hw): (f64, f64)) -> String {
 /// A trade-off scatter plot of two objectives' means, one point per
 /// configuration: filled on the Pareto front, hollow off it, the baseline
 /// boxed and the recommendation ringed.
-#[allow(clippy::cast_precision_loss, clippy::too_many_lines)]
+#[allow(clippy::too_many_lines)]
 fn scatter(meta: &SweepMeta, a: &Analysis, yi: usize, title: &str) -> String {
-    let (w, h) = (640.0, 400.0);
-    let (left, right, top, bottom) = (70.0, 130.0, 20.0, 50.0);
+    let (w, h) = (640_u32, 400_u32);
+    let right = 130_u32;
     let pts: Vec<(f64, f64)> = (0..meta.configs.len())
         .map(|c| (a.stats[c][0].0, a.stats[c][yi].0))
         .collect();
     let range = |vals: &mut dyn Iterator<Item = f64>| {
-        let (lo, hi) = vals.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
-            (l.min(v), h.max(v))
-        });
+        let (lo, hi) = vals
+            .filter(|v| v.is_finite())
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+                (l.min(v), h.max(v))
+            });
+        if !lo.is_finite() {
+            return (0.0, 1.0);
+        }
         let pad = if hi > lo {
             (hi - lo) * 0.08
         } else {
@@ -406,138 +415,115 @@ fn scatter(meta: &SweepMeta, a: &Analysis, yi: usize, title: &str) -> String {
     };
     let (x0, x1) = range(&mut pts.iter().map(|p| p.0));
     let (y0, y1) = range(&mut pts.iter().map(|p| p.1));
-    let px = |x: f64| left + (x - x0) / (x1 - x0) * (w - left - right);
-    let py = |y: f64| h - bottom - (y - y0) / (y1 - y0) * (h - top - bottom);
     let ylabel = a.metrics[yi];
-    let mut svg = chart_open(w, h, title);
-    let _ = write!(
-        svg,
-        "<rect x=\"{left}\" y=\"{top}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"none\" stroke=\"#333\"/>",
-        w - left - right,
-        h - top - bottom
-    );
-    for i in 0..=4 {
-        let f = f64::from(i) / 4.0;
-        let (xv, yv) = (x0 + f * (x1 - x0), y0 + f * (y1 - y0));
-        let _ = write!(
-            svg,
-            "<line x1=\"{0:.1}\" y1=\"{top}\" x2=\"{0:.1}\" y2=\"{1:.1}\" stroke=\"#eee\"/><text x=\"{0:.1}\" y=\"{2:.1}\" font-size=\"10\" text-anchor=\"middle\">{3:.0}</text>",
-            px(xv),
-            h - bottom,
-            h - bottom + 14.0,
-            xv
-        );
-        let _ = write!(
-            svg,
-            "<line x1=\"{left}\" y1=\"{0:.1}\" x2=\"{1:.1}\" y2=\"{0:.1}\" stroke=\"#eee\"/><text x=\"{2:.1}\" y=\"{3:.1}\" font-size=\"10\" text-anchor=\"end\">{4:.1}</text>",
-            py(yv),
-            w - right,
-            left - 4.0,
-            py(yv) + 3.0,
-            yv
-        );
-    }
-    let _ = write!(
-        svg,
-        "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">mean realised revenue per day (higher is better →)</text>",
-        left + (w - left - right) / 2.0,
-        h - 12.0
-    );
-    let _ = write!(
-        svg,
-        "<text x=\"12\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\" transform=\"rotate(-90 12 {:.1})\">mean {} per day (lower is better ↓)</text>",
-        top + (h - top - bottom) / 2.0,
-        top + (h - top - bottom) / 2.0,
-        esc(ylabel)
-    );
-    // dominated points first, so the front is drawn on top
-    let mut order: Vec<usize> = (0..pts.len()).filter(|c| !a.pareto.contains(c)).collect();
-    order.extend(a.pareto.iter().rev());
-    #[allow(clippy::type_complexity)]
-    let mut labels: Vec<((String, String), (f64, f64), Vec<String>)> = Vec::new();
-    for c in order {
-        let (x, y) = (px(pts[c].0), py(pts[c].1));
-        let name = esc(&meta.configs[c].name);
-        let s = &a.stats[c];
-        let tip = format!(
-            "{name}: revenue {}, drive minutes {}, high-priority unassigned {}",
-            num(s[0].0),
-            num(s[1].0),
-            num(s[2].0)
-        );
-        let on_front = a.pareto.contains(&c);
-        if on_front {
-            let _ = write!(
-                svg,
-                "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"5\" fill=\"{}\"><title>{tip}</title></circle>",
-                color(0)
-            );
-        } else {
-            let _ = write!(
-                svg,
-                "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"4\" fill=\"#fff\" stroke=\"#888\"><title>{tip}</title></circle>"
-            );
-        }
-        if c == meta.baseline {
-            let _ = write!(
-                svg,
-                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"14\" height=\"14\" fill=\"none\" stroke=\"#222\"/>",
-                x - 7.0,
-                y - 7.0
-            );
-        }
-        if c == a.recommended {
-            let _ = write!(
-                svg,
-                "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"10\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"/>",
-                color(3)
-            );
-        }
-        if on_front || c == meta.baseline || c == a.recommended {
-            // configurations with the same means share one label
-            let at = (format!("{x:.0}"), format!("{y:.0}"));
-            match labels.iter_mut().find(|(p, _, _)| *p == at) {
-                Some((_, _, names)) => names.push(name),
-                None => labels.push((at, (x, y), vec![name])),
+    chart::figure(w, h, title, title, |root| {
+        root.fill(&WHITE)?;
+        let mut ch = ChartBuilder::on(root)
+            .margin(10)
+            .margin_right(right)
+            .x_label_area_size(40)
+            .y_label_area_size(60)
+            .build_cartesian_2d(x0..x1, y0..y1)?;
+        ch.configure_mesh()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(RGBColor(238, 238, 238))
+            .x_labels(5)
+            .y_labels(5)
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| format!("{v:.1}"))
+            .x_desc("mean realised revenue per day (higher is better →)")
+            .y_desc(format!("mean {ylabel} per day (lower is better ↓)"))
+            .label_style(chart::font(11))
+            .axis_desc_style(chart::font(12))
+            .draw()?;
+        let (front, rec, grey) = (chart::rgb(0), chart::rgb(3), RGBColor(136, 136, 136));
+        let box_style = RGBColor(34, 34, 34);
+        // dominated points first, so the front is drawn on top
+        let mut order: Vec<usize> = (0..pts.len()).filter(|c| !a.pareto.contains(c)).collect();
+        order.extend(a.pareto.iter().rev());
+        #[allow(clippy::type_complexity)]
+        let mut labels: Vec<((i32, i32), Vec<&str>)> = Vec::new();
+        for c in order {
+            let p = pts[c];
+            if !(p.0.is_finite() && p.1.is_finite()) {
+                continue;
+            }
+            let on_front = a.pareto.contains(&c);
+            if on_front {
+                ch.draw_series([Circle::new(p, 5, front.filled())])?;
+            } else {
+                ch.draw_series([EmptyElement::at(p)
+                    + Circle::new((0, 0), 4, WHITE.filled())
+                    + Circle::new((0, 0), 4, grey)])?;
+            }
+            if c == meta.baseline {
+                ch.draw_series([
+                    EmptyElement::at(p) + Rectangle::new([(-7, -7), (7, 7)], box_style)
+                ])?;
+            }
+            if c == a.recommended {
+                ch.draw_series([Circle::new(p, 10, rec.stroke_width(2))])?;
+            }
+            if on_front || c == meta.baseline || c == a.recommended {
+                // configurations with the same means share one label
+                let at = ch.backend_coord(&p);
+                let name = meta.configs[c].name.as_str();
+                match labels.iter_mut().find(|(q, _)| *q == at) {
+                    Some((_, names)) => names.push(name),
+                    None => labels.push((at, vec![name])),
+                }
             }
         }
-    }
-    // labels go right of their point (left in the right half of the plot),
-    // moved down or up until they clear the labels already placed
-    let mut placed: Vec<(f64, f64, f64)> = Vec::new();
-    for (_, (x, y), names) in labels {
-        let text = names.join(", ");
-        let width = 5.6 * text.chars().count() as f64;
-        let right_half = x > left + (w - left - right) / 2.0;
-        let x0 = if right_half { x - 9.0 - width } else { x + 9.0 };
-        let clear = |ly: f64| {
-            placed
+        // labels go right of their point (left in the right half of the plot),
+        // moved down or up until they clear the labels already placed
+        let xs = ch.plotting_area().get_pixel_range().0;
+        let mid = (xs.start + xs.end) / 2;
+        let mut placed: Vec<(i32, i32, i32)> = Vec::new();
+        for ((x, y), names) in labels {
+            let text = names.join(", ");
+            let width = i32::try_from(text.chars().count())
+                .unwrap_or(i32::MAX / 8)
+                .min(1 << 20)
+                * 11
+                / 2;
+            let lx = if x > mid { x - 9 - width } else { x + 9 };
+            let clear = |ly: i32| {
+                placed
+                    .iter()
+                    .all(|&(a, b, py)| (ly - py).abs() >= 11 || lx + width <= a || b <= lx)
+            };
+            let ly = [-6, 14, -18, 26, -30, 38]
                 .iter()
-                .all(|&(a, b, py)| (ly - py).abs() >= 11.0 || x0 + width <= a || b <= x0)
+                .map(|dy| y + dy)
+                .find(|&ly| clear(ly))
+                .unwrap_or(y - 6);
+            placed.push((lx, lx + width, ly));
+            root.draw(&Text::new(
+                text,
+                (lx, ly),
+                chart::font(10).pos(Pos::new(HPos::Left, VPos::Bottom)),
+            ))?;
+        }
+        let w = i32::try_from(w).unwrap_or(0);
+        let right = i32::try_from(right).unwrap_or(0);
+        let (lx, tx) = (w - right + 12, w - right + 24);
+        let text = |t: &'static str, y: i32| {
+            Text::new(
+                t,
+                (tx, y),
+                chart::font(10).pos(Pos::new(HPos::Left, VPos::Center)),
+            )
         };
-        let ly = [-6.0, 14.0, -18.0, 26.0, -30.0, 38.0]
-            .iter()
-            .map(|dy| y + dy)
-            .find(|&ly| clear(ly))
-            .unwrap_or(y - 6.0);
-        placed.push((x0, x0 + width, ly));
-        let _ = write!(
-            svg,
-            "<text x=\"{x0:.1}\" y=\"{ly:.1}\" font-size=\"10\">{text}</text>"
-        );
-    }
-    let (lx, tx, bx) = (w - right + 12.0, w - right + 24.0, w - right + 5.0);
-    let (front, rec) = (color(0), color(3));
-    let _ = write!(
-        svg,
-        "<circle cx=\"{lx}\" cy=\"30\" r=\"5\" fill=\"{front}\"/><text x=\"{tx}\" y=\"34\" font-size=\"10\">Pareto front</text>\
-<circle cx=\"{lx}\" cy=\"50\" r=\"4\" fill=\"#fff\" stroke=\"#888\"/><text x=\"{tx}\" y=\"54\" font-size=\"10\">dominated</text>\
-<rect x=\"{bx}\" y=\"63\" width=\"14\" height=\"14\" fill=\"none\" stroke=\"#222\"/><text x=\"{tx}\" y=\"74\" font-size=\"10\">baseline</text>\
-<circle cx=\"{lx}\" cy=\"90\" r=\"8\" fill=\"none\" stroke=\"{rec}\" stroke-width=\"2\"/><text x=\"{tx}\" y=\"94\" font-size=\"10\">recommended</text>"
-    );
-    svg.push_str("</svg>");
-    let _ = write!(svg, "<figcaption>{}</figcaption></figure>", esc(title));
-    svg
+        root.draw(&Circle::new((lx, 30), 5, front.filled()))?;
+        root.draw(&text("Pareto front", 30))?;
+        root.draw(&Circle::new((lx, 50), 4, grey))?;
+        root.draw(&text("dominated", 50))?;
+        root.draw(&Rectangle::new([(lx - 7, 63), (lx + 7, 77)], box_style))?;
+        root.draw(&text("baseline", 70))?;
+        root.draw(&Circle::new((lx, 90), 8, rec.stroke_width(2)))?;
+        root.draw(&text("recommended", 90))?;
+        Ok(())
+    })
 }
 
 /// `sweep.html`: one self-contained page (inline CSS and SVG, no scripts)
@@ -678,6 +664,17 @@ mod tests {
         );
         let html = sweep_html(&m, &a, &md);
         assert!(html.contains("<svg"));
+        // a name on the front labels its point, escaped exactly once
+        let mut hostile = m.clone();
+        hostile.configs[1].name = "<script>alert(1)</script>".into();
+        let chart = scatter(&hostile, &a, 1, "t");
+        assert!(
+            chart.contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+                && !chart.contains("<script")
+                && !chart.contains("&amp;lt;"),
+            "{chart}"
+        );
+        assert_eq!(chart, scatter(&hostile, &a, 1, "t"), "deterministic");
         assert!(html.contains("t&lt;&amp;&gt;") && !html.contains("t<&>"));
         let csv = configs_csv(&m, &a);
         let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
