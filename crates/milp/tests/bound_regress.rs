@@ -120,3 +120,23 @@ fn bound_is_above_greedy_and_milp_on_random_small_days() {
         );
     }
 }
+
+#[test]
+fn a_last_stop_may_wait_for_a_later_shift_to_get_home_in_time() {
+    // random_day(60057, 14, 3): the best plan ends a route in the afternoon
+    // shift although the job could start before the midday break, where
+    // the drive home would end after the morning shift
+    let p = random_day(60057, 14, 3);
+    let inst = Instance::new(&p);
+    let sol = Milp::default()
+        .solve(&inst, &opts(2.0, 57))
+        .expect("milp solves");
+    let routes = autodispatch_milp::warm::from_schedule(&inst, &sol.schedule);
+    let late = routes
+        .iter()
+        .enumerate()
+        .filter(|(t, r)| autodispatch_model::route::schedule(&inst, *t, r).is_err())
+        .count();
+    assert!(late > 0, "no route needed a later last start");
+    assert_bound_valid(&p, 2.0, 57, "60057");
+}
