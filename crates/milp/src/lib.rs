@@ -877,13 +877,24 @@ fn neighbourhoods(inst: &Instance, techs: &[TechData], size: usize) -> Vec<Vec<u
 
 /// Share of the time limit the greedy warm start may use.
 const GREEDY_SHARE: f64 = 0.2;
+/// Below this total limit `auto` gives greedy half the time.
+const SHORT_LIMIT: std::time::Duration = std::time::Duration::from_secs(2);
+/// Less time than this left after greedy is not enough to set up the MILP
+/// (pricing data for every technician) and return inside the limit.
+const MILP_MIN_TIME: std::time::Duration = std::time::Duration::from_millis(300);
 
 /// Runs the greedy planner on a share of the time limit; returns its
 /// solution (when it has one) and the options for what is left.
 fn greedy_start(inst: &Instance, opts: &SolveOptions) -> (Option<Solution>, SolveOptions) {
     let t0 = Instant::now();
+    // under a short limit greedy's own plan matters most: let it finish
+    let share = if opts.time_limit < SHORT_LIMIT {
+        0.5
+    } else {
+        GREEDY_SHARE
+    };
     let g_opts = SolveOptions {
-        time_limit: opts.time_limit.mul_f64(GREEDY_SHARE),
+        time_limit: opts.time_limit.mul_f64(share),
         ..opts.clone()
     };
     let warm = Greedy.solve(inst, &g_opts).ok();
@@ -923,6 +934,15 @@ impl Solver for Auto {
             return self.milp.run(inst, &rest, None).map(|o| o.solution);
         };
         let greedy_obj = objective(inst, &greedy.schedule);
+        if rest.time_limit < MILP_MIN_TIME {
+            return Ok(Solution {
+                note: Some(format!(
+                    "{:.2} s left after greedy is too little for the MILP; the greedy plan is used",
+                    rest.time_limit.as_secs_f64()
+                )),
+                ..greedy
+            });
+        }
         let fallback = |why: String, bound: Option<f64>| Solution {
             schedule: greedy.schedule.clone(),
             status: SolverStatus::Fallback,
