@@ -1,7 +1,10 @@
 //! Timing one technician's route: every optimizer stop as early as the
-//! rules allow, fixed stops where they are. Earliest starts dominate (an
-//! earlier end never hurts a later stop, the drive home or a shift end), so
-//! a route is feasible exactly when this timing is.
+//! rules allow, fixed stops where they are. An earlier end never hurts a
+//! later stop, so a route's stops fit exactly when this timing says so —
+//! with one exception: with `return_home` and split shifts, a last stop
+//! placed in a later shift may get the technician home where the earliest
+//! placement cannot. This timing then rejects a feasible route (never the
+//! reverse), so plans built on it are valid but may miss such a route.
 
 use crate::instance::Instance;
 use crate::rules::{MaxDrive, ReturnHome, Rule};
