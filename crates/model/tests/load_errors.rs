@@ -286,3 +286,19 @@ fn speeds_that_push_drives_off_the_calendar_are_refused() {
         );
     }
 }
+
+#[test]
+fn too_many_locations_for_one_day_are_refused() {
+    let e = errors_of(|v| {
+        let job = v["jobs"][0].clone();
+        let jobs: Vec<Value> = (0..6001)
+            .map(|k| {
+                let mut j = job.clone();
+                j["id"] = json!(format!("J{k}"));
+                j
+            })
+            .collect();
+        v["jobs"] = Value::Array(jobs);
+    });
+    assert!(has(&e, ErrorCode::OutOfRange, "jobs"), "{e:?}");
+}
