@@ -1386,19 +1386,8 @@ pub fn plausible(inst: &Instance, j: usize, code: ReasonCode) -> Result<(), Stri
     }
     match code {
         ReasonCode::Skills | ReasonCode::Zone => {
-            let managed: Vec<usize> = (0..inst.techs.len())
-                .filter(|&t| inst.techs[t].managed)
-                .collect();
-            let s_set: Vec<usize> = managed
-                .iter()
-                .copied()
-                .filter(|&t| Skills::fits(inst, j, t))
-                .collect();
-            let z_set: Vec<usize> = managed
-                .iter()
-                .copied()
-                .filter(|&t| Zone::fits(inst, j, t))
-                .collect();
+            let crate::explain::QualifiedSets { s_set, z_set, .. } =
+                crate::explain::qualified_sets(inst, j);
             let zone = pj.zone.as_deref();
             if let Some(&t) = s_set.iter().find(|&&t| Zone::fits(inst, j, t)) {
                 return Err(format!(

@@ -185,6 +185,37 @@ fn names(inst: &Instance, techs: &[usize]) -> String {
     }
 }
 
+/// For rule 5's reasons: the managed technicians, those of them with the
+/// job's skills, and those serving its zone.
+pub struct QualifiedSets {
+    pub managed: Vec<usize>,
+    pub s_set: Vec<usize>,
+    pub z_set: Vec<usize>,
+}
+
+/// The [`QualifiedSets`] of job `j`.
+#[must_use]
+pub fn qualified_sets(inst: &Instance, j: usize) -> QualifiedSets {
+    let managed: Vec<usize> = (0..inst.techs.len())
+        .filter(|&t| inst.techs[t].managed)
+        .collect();
+    let s_set = managed
+        .iter()
+        .copied()
+        .filter(|&t| Skills::fits(inst, j, t))
+        .collect();
+    let z_set = managed
+        .iter()
+        .copied()
+        .filter(|&t| Zone::fits(inst, j, t))
+        .collect();
+    QualifiedSets {
+        managed,
+        s_set,
+        z_set,
+    }
+}
+
 /// The most specific reason code for an unassigned job, with a sentence.
 #[must_use]
 #[allow(clippy::too_many_lines)]
@@ -225,16 +256,7 @@ pub fn reason(inst: &Instance, j: usize) -> (ReasonCode, String) {
                 .into(),
         );
     }
-    let s_set: Vec<usize> = managed
-        .iter()
-        .copied()
-        .filter(|&t| Skills::fits(inst, j, t))
-        .collect();
-    let z_set: Vec<usize> = managed
-        .iter()
-        .copied()
-        .filter(|&t| Zone::fits(inst, j, t))
-        .collect();
+    let QualifiedSets { s_set, z_set, .. } = qualified_sets(inst, j);
     let both: Vec<usize> = s_set
         .iter()
         .copied()
