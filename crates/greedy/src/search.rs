@@ -221,9 +221,21 @@ impl Search<'_, '_> {
         from.remove(p);
         let mut to = self.sol.routes[u].stops.clone();
         to.insert(q, RouteStop::movable(j));
+        self.apply_two(t, from, u, to)
+    }
+
+    /// Applies a move that changes routes `t` and `u`, or neither when the
+    /// second half does not fit.
+    fn apply_two(
+        &mut self,
+        t: usize,
+        t_stops: Vec<RouteStop>,
+        u: usize,
+        u_stops: Vec<RouteStop>,
+    ) -> bool {
         let saved = self.sol.routes[t].clone();
-        if self.apply(t, from) {
-            if self.apply(u, to) {
+        if self.apply(t, t_stops) {
+            if self.apply(u, u_stops) {
                 return true;
             }
             self.restore(t, saved, u);
@@ -281,12 +293,8 @@ impl Search<'_, '_> {
             a[p1] = s1[0];
             let mut b = r2.stops.clone();
             b[p2] = s2[0];
-            let saved = self.sol.routes[t1].clone();
-            if self.apply(t1, a) {
-                if self.apply(t2, b) {
-                    return true;
-                }
-                self.restore(t1, saved, t2);
+            if self.apply_two(t1, a, t2, b) {
+                return true;
             }
         }
         false
@@ -351,12 +359,8 @@ impl Search<'_, '_> {
             let mut b = r2.stops[..k].to_vec();
             b.extend_from_slice(seg1);
             b.extend_from_slice(&r2.stops[e2..]);
-            let saved = self.sol.routes[t1].clone();
-            if self.apply(t1, a) {
-                if self.apply(t2, b) {
-                    return true;
-                }
-                self.restore(t1, saved, t2);
+            if self.apply_two(t1, a, t2, b) {
+                return true;
             }
         }
         false
@@ -475,12 +479,8 @@ impl Search<'_, '_> {
                 let Some((u, qq, _)) = best else { continue };
                 let mut to = self.sol.routes[u].stops.clone();
                 to.insert(qq, RouteStop::movable(x));
-                let saved = self.sol.routes[t].clone();
-                if self.apply(t, stops) {
-                    if self.apply(u, to) {
-                        return true;
-                    }
-                    self.restore(t, saved, u);
+                if self.apply_two(t, stops, u, to) {
+                    return true;
                 }
             }
         }
