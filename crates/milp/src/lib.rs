@@ -90,6 +90,17 @@ impl Default for Milp {
 }
 
 impl Milp {
+    /// Limits of a heuristic re-pricing round around a fixed part of a plan.
+    fn reprice_limits(&self, deadline: Instant) -> PriceLimits {
+        PriceLimits {
+            bucket_cap: self.heuristic_bucket_cap * 4,
+            skip_nonpositive: true,
+            max_labels: self.max_labels,
+            max_columns: self.columns_per_round,
+            deadline,
+        }
+    }
+
     /// A MILP that always fails, to test fallbacks.
     #[must_use]
     pub fn failing() -> Self {
@@ -569,19 +580,8 @@ impl Milp {
                     break;
                 }
                 reprice += 1;
-                let mut pi = lp.pi.clone();
-                for (j, used) in job_used.iter().enumerate() {
-                    if *used {
-                        pi[j] = f64::INFINITY;
-                    }
-                }
-                let lim = PriceLimits {
-                    bucket_cap: self.heuristic_bucket_cap * 4,
-                    skip_nonpositive: true,
-                    max_labels: self.max_labels,
-                    max_columns: self.columns_per_round,
-                    deadline,
-                };
+                let pi = closed_to(&lp.pi, &job_used);
+                let lim = self.reprice_limits(deadline);
                 let mut added = 0;
                 for td in techs.iter_mut() {
                     if tech_used[td.t] {
@@ -719,19 +719,8 @@ impl Milp {
                 let Ok(lp) = master::solve_lp(shape, &sub, left) else {
                     break;
                 };
-                let mut pi = lp.pi.clone();
-                for (j, kept) in job_kept.iter().enumerate() {
-                    if *kept {
-                        pi[j] = f64::INFINITY;
-                    }
-                }
-                let lim = PriceLimits {
-                    bucket_cap: self.heuristic_bucket_cap * 4,
-                    skip_nonpositive: true,
-                    max_labels: self.max_labels,
-                    max_columns: self.columns_per_round,
-                    deadline,
-                };
+                let pi = closed_to(&lp.pi, &job_kept);
+                let lim = self.reprice_limits(deadline);
                 let mut added = 0;
                 for &t in group {
                     let r = price(inst, &techs[t], &pi, lp.mu[t] + 1e-6, &lim);
@@ -903,6 +892,15 @@ fn greedy_start(inst: &Instance, opts: &SolveOptions) -> (Option<Solution>, Solv
         ..opts.clone()
     };
     (warm, rest)
+}
+
+/// Job prices with the jobs in `closed` priced out (infinite), so pricing
+/// builds routes only from the others.
+fn closed_to(pi: &[f64], closed: &[bool]) -> Vec<f64> {
+    pi.iter()
+        .zip(closed)
+        .map(|(&p, &c)| if c { f64::INFINITY } else { p })
+        .collect()
 }
 
 /// MILP first, the greedy plan when the MILP fails or finds nothing better
