@@ -16,6 +16,7 @@ fn greedy(c: &mut Criterion) {
         time_limit: Duration::from_secs(10),
         seed: 1,
         threads: 1,
+        gap: 0.0,
     };
     for (jobs, techs) in [(100, 15), (300, 40), (1000, 120)] {
         let inst = Instance::new(&autodispatch_testkit::bench_day(1, jobs, techs));

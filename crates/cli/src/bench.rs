@@ -146,6 +146,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         time_limit: Duration::from_secs_f64(args.time_limit),
         seed: args.seed,
         threads: args.threads,
+        gap: 0.0,
     };
     let total = (days.len() * solvers.len()) as u64;
     let bar = if std::io::stderr().is_terminal() {

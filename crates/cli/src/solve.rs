@@ -50,6 +50,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         time_limit: Duration::from_secs_f64(args.time_limit),
         seed: args.seed,
         threads: args.threads,
+        gap: 0.0,
     };
     let plan = plan_day(&problem, solver.as_ref(), &opts)?;
     let report = check_plan(&problem, &plan);

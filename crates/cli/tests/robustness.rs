@@ -531,6 +531,7 @@ fn every_solver_plans_random_days_cleanly() {
             time_limit: std::time::Duration::from_secs(30),
             seed: k,
             threads: 1,
+            gap: 0.0,
         };
         let greedy = autodispatch_greedy::Greedy.solve(&inst, &opts).unwrap();
         let g = objective(&inst, &greedy.schedule);

@@ -23,6 +23,7 @@ fn main() {
         time_limit: Duration::from_secs(10),
         seed,
         threads: 1,
+        gap: 0.0,
     };
     let t0 = Instant::now();
     let sol = Greedy.solve(&inst, &opts).expect("greedy never fails");

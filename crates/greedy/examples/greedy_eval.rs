@@ -17,6 +17,7 @@ fn main() {
         time_limit: Duration::from_secs(10),
         seed: 0,
         threads: 1,
+        gap: 0.0,
     };
     for (label, bench) in [("random_day 5-80 jobs", false), ("bench_day 100x15", true)] {
         let (mut sum_g, mut sum_b, mut wins, mut secs) = (0.0, 0.0, 0, 0.0);

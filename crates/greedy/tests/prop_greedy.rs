@@ -116,6 +116,7 @@ fn opts(seed: u64, threads: usize) -> SolveOptions {
         time_limit: Duration::from_secs(120),
         seed,
         threads,
+        gap: 0.0,
     }
 }
 

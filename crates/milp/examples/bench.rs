@@ -25,6 +25,7 @@ fn main() {
             time_limit: Duration::from_secs_f64(secs),
             seed,
             threads: 1,
+            gap: 0.0,
         };
         let g = Greedy.solve(&inst, &opts).expect("greedy");
         let g_obj = objective(&inst, &g.schedule);

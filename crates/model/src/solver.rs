@@ -11,6 +11,10 @@ pub struct SolveOptions {
     pub time_limit: Duration,
     pub seed: u64,
     pub threads: usize,
+    /// Relative MIP gap: a solver with a bound may stop once
+    /// `(bound - objective) / |bound|` is at most this. 0 runs until the
+    /// plan is proven optimal or time is up.
+    pub gap: f64,
 }
 
 impl Default for SolveOptions {
@@ -19,6 +23,7 @@ impl Default for SolveOptions {
             time_limit: Duration::from_secs(10),
             seed: 0,
             threads: 1,
+            gap: 0.0,
         }
     }
 }

@@ -791,6 +791,7 @@ impl Sim<'_> {
             time_limit: opts.time_limit,
             seed: hash(&[self.seed, u64::from(self.day), SOLVE, cycle as u64]),
             threads: 1,
+            gap: 0.0,
         };
         let clock = Instant::now();
         let result = catch_unwind(AssertUnwindSafe(|| {

@@ -18,6 +18,7 @@ pub fn opts(seed: u64, threads: usize) -> SolveOptions {
         time_limit: Duration::from_secs(30),
         seed,
         threads,
+        gap: 0.0,
     }
 }
 
