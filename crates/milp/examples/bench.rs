@@ -1,5 +1,6 @@
 //! Benchmarks the MILP against greedy on generated days:
-//! `cargo run --release -p autodispatch-milp --example bench -- JOBS TECHS SECONDS [SEEDS]`.
+//! `cargo run --release -p autodispatch-milp --example bench -- JOBS TECHS SECONDS [SEEDS [FIRST_SEED]]`,
+//! with `MILP_THREADS` and `MILP_GAP` for `--threads` and `--gap`.
 
 use std::time::{Duration, Instant};
 
@@ -12,25 +13,30 @@ use autodispatch_testkit::bench_day;
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let arg = |i: usize, d: u64| args.get(i).and_then(|a| a.parse().ok()).unwrap_or(d);
-    let (jobs, techs, seeds) = (arg(0, 30), arg(1, 6), arg(3, 3));
+    let (jobs, techs, seeds, first) = (arg(0, 30), arg(1, 6), arg(3, 3), arg(4, 0));
     let secs: f64 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(10.0);
     println!(
         "day        greedy      milp        bound       gap%   vs-greedy%  secs  status   note"
     );
     let (mut gaps, mut gains) = (Vec::new(), Vec::new());
-    for seed in 0..seeds {
+    let env = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<usize>().ok());
+    let threads = env("MILP_THREADS").unwrap_or(1);
+    let gap: f64 = std::env::var("MILP_GAP")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    for seed in first..first + seeds {
         let p = bench_day(seed, jobs as usize, techs as usize);
         let inst = Instance::new(&p);
         let opts = SolveOptions {
             time_limit: Duration::from_secs_f64(secs),
             seed,
-            threads: 1,
-            gap: 0.0,
+            threads,
+            gap,
         };
         let g = Greedy.solve(&inst, &opts).expect("greedy");
         let g_obj = objective(&inst, &g.schedule);
         let t0 = Instant::now();
-        let env = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<usize>().ok());
         let mut milp = Milp::default();
         if let Some(v) = env("MILP_LABELS") {
             milp.max_labels = v;

@@ -37,9 +37,11 @@ pub mod warm;
 pub use auto::Auto;
 
 use std::collections::HashSet;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use autodispatch_model::build::objective;
+use autodispatch_model::route::RouteStop;
 use autodispatch_model::solver::Solution;
 use autodispatch_model::{Instance, Schedule, SolveError, SolveOptions, Solver, SolverStatus};
 
@@ -248,11 +250,20 @@ impl Milp {
         let mut last_duals: Option<(Vec<f64>, Vec<f64>)> = None;
         let mut bound_duals: Option<(Vec<f64>, Vec<f64>)> = None;
         let mut heuristic = true;
-        let mut ip_proven;
+        let mut ip_proven = false;
         let mut pass = 0;
+        let threads = opts.threads.max(1);
+        // the caller's gap: good enough once the incumbent is this close to the bound
+        let gap_met =
+            |bound: f64, value: f64| opts.gap > 0.0 && bound - value <= opts.gap * bound.abs();
+        let mut gap_stop;
         // passes of column generation then the integer master, while time is left
-        loop {
+        'passes: loop {
             loop {
+                if gap_met(bound, master::value_of(&pool.cols, &incumbent)) {
+                    gap_stop = true;
+                    break 'passes;
+                }
                 if Instant::now() >= cg_end {
                     break;
                 }
@@ -285,62 +296,51 @@ impl Milp {
                 let mut added = 0;
                 let mut all_exact = true;
                 let mut grew = false;
-                let mut sigma_of: Vec<Option<f64>> = vec![None; n_techs];
-                for td in &mut techs {
+                // each technician prices on its own (one thread per
+                // technician at a time, its cycles too); the merge below runs
+                // in technician order, so the result is the same on any
+                // number of threads
+                let mine: Vec<&mut TechData> = techs
+                    .iter_mut()
+                    .filter(|td| !twins[td.t].iter().any(|&u| u < td.t))
+                    .collect();
+                let priced = par_map(mine, threads, |td| {
                     // identical technicians share one pricing: same routes, same best
-                    if let Some(&rep) = twins[td.t].iter().find(|&&u| u < td.t) {
-                        if let Some(sg) = sigma_of[rep] {
-                            lag += sg;
-                            continue;
-                        }
-                    }
                     let thr = twins[td.t]
                         .iter()
                         .map(|&u| lp.mu[u])
                         .fold(lp.mu[td.t], f64::min);
-                    let r = price(inst, td, &lp.pi, thr + 1e-6, &lim);
-                    grew |= td.forbid_cycles(&r.cycles);
-                    let sigma = if r.exact {
-                        if td.must_route {
-                            r.best
-                        } else {
-                            r.best.max(0.0)
-                        }
-                    } else {
-                        all_exact = false;
-                        td.relaxed_bound(inst, &lp.pi).max(r.best)
+                    cg_price(inst, td, &lp.pi, thr + 1e-6, &lim)
+                });
+                let mut slot: Vec<Option<CgPriced>> = (0..n_techs).map(|_| None).collect();
+                for p in priced {
+                    let t = p.t;
+                    slot[t] = Some(p);
+                }
+                let mut sigma_of: Vec<Option<f64>> = vec![None; n_techs];
+                for t in 0..n_techs {
+                    let Some(p) = slot[t].take() else {
+                        // a twin: its lower-index representative priced for it
+                        // (never missing; an infinite share keeps the bound valid)
+                        let rep = twins[t].iter().find(|&&u| u < t);
+                        lag += rep.and_then(|&u| sigma_of[u]).unwrap_or(f64::INFINITY);
+                        continue;
                     };
-                    // routes may move technician-specific jobs, which our
-                    // columns keep in place: bound those by the relaxation
-                    let mut variant_routes = Vec::new();
-                    let sigma = if let Some(v) = td.ts_variant.as_deref_mut() {
-                        let r2 = price(inst, v, &lp.pi, thr + 1e-6, &lim);
-                        grew |= v.forbid_cycles(&r2.cycles);
-                        variant_routes = r2.routes;
-                        if r2.exact {
-                            sigma.max(r2.best)
-                        } else {
-                            all_exact = false;
-                            sigma.max(td.relaxed_bound(inst, &lp.pi))
-                        }
-                    } else if td.has_tech_specific(inst) {
-                        sigma.max(td.relaxed_bound(inst, &lp.pi))
-                    } else {
-                        sigma
-                    };
-                    lag += sigma;
-                    sigma_of[td.t] = Some(sigma);
-                    for stops in variant_routes {
-                        if let Some(c) = Column::new(inst, td.t, stops) {
+                    grew |= p.grew;
+                    all_exact &= p.exact;
+                    lag += p.sigma;
+                    sigma_of[t] = Some(p.sigma);
+                    for stops in p.variant_routes {
+                        if let Some(c) = Column::new(inst, t, stops) {
                             if pool.add(c).is_some() {
                                 added += 1;
                             }
                         }
                     }
-                    for stops in r.routes {
-                        if let Some(c) = Column::new(inst, td.t, stops) {
+                    for stops in p.routes {
+                        if let Some(c) = Column::new(inst, t, stops) {
                             // an identical technician can drive the same route
-                            for &t2 in &twins[td.t] {
+                            for &t2 in &twins[t] {
                                 let mut c2 = c.clone();
                                 c2.tech = t2;
                                 pool.add(c2);
@@ -385,6 +385,10 @@ impl Milp {
                     incumbent = p;
                 }
             }
+            if gap_met(bound, master::value_of(&pool.cols, &incumbent)) {
+                gap_stop = true;
+                break 'passes;
+            }
             // routes within the gap: any route of a better integer solution has
             // a reduced value above its technician's best less the gap, so add
             // the best such routes that the LP did not need
@@ -397,14 +401,17 @@ impl Milp {
                     max_columns: self.columns_per_round * 3,
                     deadline: dive_end,
                 };
-                for td in &techs {
-                    if twins[td.t].iter().any(|&u| u < td.t) {
-                        continue;
-                    }
-                    let r = price(inst, td, pi, mu[td.t] - delta, &lim);
-                    for stops in r.routes {
-                        if let Some(c) = Column::new(inst, td.t, stops) {
-                            for &t2 in &twins[td.t] {
+                let mine: Vec<&TechData> = techs
+                    .iter()
+                    .filter(|td| !twins[td.t].iter().any(|&u| u < td.t))
+                    .collect();
+                let priced = par_map(mine, threads, |td| {
+                    (td.t, price(inst, td, pi, mu[td.t] - delta, &lim).routes)
+                });
+                for (t, routes) in priced {
+                    for stops in routes {
+                        if let Some(c) = Column::new(inst, t, stops) {
+                            for &t2 in &twins[t] {
                                 let mut c2 = c.clone();
                                 c2.tech = t2;
                                 pool.add(c2);
@@ -428,14 +435,22 @@ impl Milp {
                     }
                 }
             }
+            if gap_met(bound, master::value_of(&pool.cols, &incumbent)) {
+                gap_stop = true;
+                break 'passes;
+            }
             let p = self.price_and_dive(
-                inst, &shape, &mut techs, &mut pool, &baselines, &twins, dive_end,
+                inst, &shape, &mut techs, &mut pool, &baselines, &twins, dive_end, threads,
             );
             let cols = &pool.cols;
             if master::feasible(&shape, cols, &p)
                 && master::value_of(cols, &p) > master::value_of(cols, &incumbent) + 1e-9
             {
                 incumbent = p;
+            }
+            if gap_met(bound, master::value_of(&pool.cols, &incumbent)) {
+                gap_stop = true;
+                break 'passes;
             }
             ip_proven = false;
             let left = ip_end
@@ -454,21 +469,39 @@ impl Milp {
                 }
             }
 
+            if gap_met(bound, master::value_of(&pool.cols, &incumbent)) {
+                gap_stop = true;
+                break 'passes;
+            }
             if self.use_microlp && !ip_proven {
                 // keep at least one route fixed, or the step is the whole problem
                 let active = techs.iter().filter(|td| !td.cands.is_empty()).count();
                 let size = self.lns_group.min(active.saturating_sub(1)).max(1);
                 let groups = neighbourhoods(inst, &techs, size);
+                let enough = if opts.gap > 0.0 {
+                    bound - opts.gap * bound.abs()
+                } else {
+                    f64::INFINITY
+                };
                 incumbent = self.region_lns(
-                    inst, &shape, &mut techs, &mut pool, &twins, incumbent, &groups, ip_end,
+                    inst,
+                    &shape,
+                    &mut techs,
+                    &mut pool,
+                    &twins,
+                    incumbent,
+                    &groups,
+                    (ip_end, enough),
+                    threads,
                 );
             }
             pass += 1;
             let now = Instant::now();
             let final_end = at(0.9);
             let rem = final_end.saturating_duration_since(now);
-            let done =
-                master::value_of(&pool.cols, &incumbent) >= bound - 1e-6 * bound.abs().max(1.0);
+            let value = master::value_of(&pool.cols, &incumbent);
+            gap_stop = gap_met(bound, value);
+            let done = gap_stop || value >= bound - 1e-6 * bound.abs().max(1.0);
             if done || (converged && ip_proven) || rem.as_secs_f64() < 0.1 * limit || pass >= 20 {
                 break;
             }
@@ -501,9 +534,14 @@ impl Milp {
             SolverStatus::Feasible
         };
         let note = Some(format!(
-            "{rounds} pricing rounds, {} routes{}{}{}",
+            "{rounds} pricing rounds, {} routes{}{}{}{}",
             cols.len(),
             if converged { ", LP converged" } else { "" },
+            if gap_stop {
+                format!(", within the gap {}", opts.gap)
+            } else {
+                String::new()
+            },
             if ip_proven {
                 ", integer master optimal"
             } else {
@@ -550,6 +588,7 @@ impl Milp {
         baselines: &[Option<usize>],
         twins: &[Vec<usize>],
         deadline: Instant,
+        threads: usize,
     ) -> Vec<usize> {
         let mut job_used = vec![false; shape.n_jobs];
         let mut tech_used = vec![false; shape.n_techs];
@@ -585,15 +624,13 @@ impl Milp {
                 let pi = closed_to(&lp.pi, &job_used);
                 let lim = self.reprice_limits(deadline);
                 let mut added = 0;
-                for td in techs.iter_mut() {
-                    if tech_used[td.t] {
-                        continue;
-                    }
-                    let r = price(inst, td, &pi, lp.mu[td.t] + 1e-6, &lim);
-                    td.forbid_cycles(&r.cycles);
-                    for stops in r.routes {
-                        if let Some(c) = Column::new(inst, td.t, stops) {
-                            for &t2 in &twins[td.t] {
+                let mine: Vec<&mut TechData> =
+                    techs.iter_mut().filter(|td| !tech_used[td.t]).collect();
+                let priced = price_each(inst, mine, &pi, |t| lp.mu[t] + 1e-6, &lim, threads);
+                for (t, routes) in priced {
+                    for stops in routes {
+                        if let Some(c) = Column::new(inst, t, stops) {
+                            for &t2 in &twins[t] {
                                 if !tech_used[t2] {
                                     let mut c2 = c.clone();
                                     c2.tech = t2;
@@ -683,12 +720,17 @@ impl Milp {
         twins: &[Vec<usize>],
         incumbent: Vec<usize>,
         groups: &[Vec<usize>],
-        deadline: Instant,
+        (deadline, enough): (Instant, f64),
+        threads: usize,
     ) -> Vec<usize> {
         let mut inc = incumbent;
         let mut since_better = 0;
         let mut g = 0;
-        while !groups.is_empty() && since_better < groups.len() && Instant::now() < deadline {
+        while !groups.is_empty()
+            && since_better < groups.len()
+            && Instant::now() < deadline
+            && master::value_of(&pool.cols, &inc) < enough
+        {
             let group = &groups[g % groups.len()];
             g += 1;
             since_better += 1;
@@ -724,10 +766,13 @@ impl Milp {
                 let pi = closed_to(&lp.pi, &job_kept);
                 let lim = self.reprice_limits(deadline);
                 let mut added = 0;
-                for &t in group {
-                    let r = price(inst, &techs[t], &pi, lp.mu[t] + 1e-6, &lim);
-                    techs[t].forbid_cycles(&r.cycles);
-                    for stops in r.routes {
+                // the group's technicians, in the group's order
+                let mut slot: Vec<Option<&mut TechData>> = techs.iter_mut().map(Some).collect();
+                let mine: Vec<&mut TechData> =
+                    group.iter().filter_map(|&t| slot[t].take()).collect();
+                let priced = price_each(inst, mine, &pi, |t| lp.mu[t] + 1e-6, &lim, threads);
+                for (t, routes) in priced {
+                    for stops in routes {
                         if let Some(c) = Column::new(inst, t, stops) {
                             for &t2 in &twins[t] {
                                 let mut c2 = c.clone();
@@ -864,6 +909,130 @@ fn neighbourhoods(inst: &Instance, techs: &[TechData], size: usize) -> Vec<Vec<u
                 .collect()
         })
         .collect()
+}
+
+/// One technician's share of a column-generation pricing round.
+struct CgPriced {
+    t: usize,
+    /// Its best reduced route value, or a valid bound on it.
+    sigma: f64,
+    /// Whether `sigma` is the labelling's proven maximum.
+    exact: bool,
+    /// Whether its ng-neighbourhoods grew (cycles to forbid).
+    grew: bool,
+    routes: Vec<Vec<RouteStop>>,
+    /// Routes of the variant that moves technician-specific jobs.
+    variant_routes: Vec<Vec<RouteStop>>,
+}
+
+/// Prices technician `td` for a column-generation round: its best reduced
+/// value (or a bound on it), its routes above `thr`, its variant's routes,
+/// and the cycles it learns. Touches `td` only.
+fn cg_price(
+    inst: &Instance,
+    td: &mut TechData,
+    pi: &[f64],
+    thr: f64,
+    lim: &PriceLimits,
+) -> CgPriced {
+    let r = price(inst, td, pi, thr, lim);
+    let mut grew = td.forbid_cycles(&r.cycles);
+    let mut exact = r.exact;
+    let sigma = if r.exact {
+        if td.must_route {
+            r.best
+        } else {
+            r.best.max(0.0)
+        }
+    } else {
+        td.relaxed_bound(inst, pi).max(r.best)
+    };
+    // routes may move technician-specific jobs, which our columns keep in
+    // place: bound those by the relaxation
+    let mut variant_routes = Vec::new();
+    let sigma = if let Some(v) = td.ts_variant.as_deref_mut() {
+        let r2 = price(inst, v, pi, thr, lim);
+        grew |= v.forbid_cycles(&r2.cycles);
+        variant_routes = r2.routes;
+        if r2.exact {
+            sigma.max(r2.best)
+        } else {
+            exact = false;
+            sigma.max(td.relaxed_bound(inst, pi))
+        }
+    } else if td.has_tech_specific(inst) {
+        sigma.max(td.relaxed_bound(inst, pi))
+    } else {
+        sigma
+    };
+    CgPriced {
+        t: td.t,
+        sigma,
+        exact,
+        grew,
+        routes: r.routes,
+        variant_routes,
+    }
+}
+
+/// Prices each technician of `items` under `pi` (threshold `thr(t)`) and
+/// lets it remember its cycles: its routes, in the order of `items`.
+fn price_each(
+    inst: &Instance,
+    items: Vec<&mut TechData>,
+    pi: &[f64],
+    thr: impl Fn(usize) -> f64 + Sync,
+    lim: &PriceLimits,
+    threads: usize,
+) -> Vec<(usize, Vec<Vec<RouteStop>>)> {
+    par_map(items, threads, |td| {
+        let r = price(inst, td, pi, thr(td.t), lim);
+        td.forbid_cycles(&r.cycles);
+        (td.t, r.routes)
+    })
+}
+
+/// `f` over `items` on up to `threads` threads, results in the items'
+/// order. Threads take the next item from a shared queue (pricing times
+/// vary a lot between technicians); each result depends on its item alone,
+/// so the output is the same for any thread count. A panic in `f` is
+/// passed on to the caller, as on one thread.
+fn par_map<T: Send, R: Send>(items: Vec<T>, threads: usize, f: impl Fn(T) -> R + Sync) -> Vec<R> {
+    let threads = threads.min(items.len());
+    if threads <= 1 {
+        return items.into_iter().map(f).collect();
+    }
+    let queue = Mutex::new(items.into_iter().enumerate());
+    let mut done: Vec<(usize, R)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let next = queue
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner)
+                            .next();
+                        let Some((i, item)) = next else {
+                            break;
+                        };
+                        out.push((i, f(item)));
+                    }
+                    out
+                })
+            })
+            .collect();
+        let mut all = Vec::new();
+        for w in workers {
+            match w.join() {
+                Ok(out) => all.extend(out),
+                Err(e) => std::panic::resume_unwind(e),
+            }
+        }
+        all
+    });
+    done.sort_by_key(|d| d.0);
+    done.into_iter().map(|d| d.1).collect()
 }
 
 /// Job prices with the jobs in `closed` priced out (infinite), so pricing
