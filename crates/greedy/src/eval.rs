@@ -158,6 +158,20 @@ impl Route {
         new: &[RouteStop],
         q: usize,
     ) -> Option<f64> {
+        self.eval_counted(inst, t, p, new, q, &mut 0)
+    }
+
+    /// [`Self::eval`], adding the number of stops it timed to `steps`: the
+    /// work measure of searches whose budget is counted, not clocked.
+    pub fn eval_counted(
+        &self,
+        inst: &Instance,
+        t: usize,
+        p: usize,
+        new: &[RouteStop],
+        q: usize,
+        steps: &mut u64,
+    ) -> Option<f64> {
         let n_new = new.len();
         let total = n_new + (self.stops.len() - q);
         let get = |i: usize| -> RouteStop {
@@ -198,6 +212,7 @@ impl Route {
         };
         let mut last_s = if p > 0 { self.starts[p - 1] } else { 0.0 };
         for i in 0..total {
+            *steps += 1;
             let st = get(i);
             let next = if i + 1 < total {
                 Some(get(i + 1))

@@ -23,6 +23,7 @@
 
 mod construct;
 mod eval;
+pub mod lns;
 mod search;
 mod state;
 
@@ -56,7 +57,7 @@ impl Solver for Greedy {
         // choice depends on the day alone, never on the clock.
         let work: usize = ctx.managed.iter().map(|&j| ctx.cands[j].len()).sum();
         let small = work <= SMALL_WORK;
-        let near = search::neighbours(&ctx);
+        let near = search::neighbours(&ctx, search::NEIGHBOURS);
         let mut total = search::Outcome::default();
         let mut build = |start: Start| -> Sol {
             if let Start::Baseline = start {
@@ -108,6 +109,65 @@ impl Solver for Greedy {
             }
         }
         Ok(finish(inst, &sol, &total))
+    }
+}
+
+/// Greedy, then ruin and recreate ([`lns`]) for the rest of the time
+/// (`--solver lns`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Lns;
+
+/// Share of the time limit greedy may take before ruin and recreate.
+const LNS_GREEDY_SHARE: f64 = 0.2;
+/// Share of the time limit ruin and recreate's counted work is sized for;
+/// the rest is the margin for a slow machine (its deadline is at 95%).
+const LNS_WORK_SHARE: f64 = 0.7;
+
+impl Solver for Lns {
+    fn name(&self) -> &str {
+        "lns"
+    }
+
+    fn solve(&self, inst: &Instance, opts: &SolveOptions) -> Result<Solution, SolveError> {
+        let now = Instant::now();
+        let deadline = now
+            .checked_add(opts.time_limit.mul_f64(0.95))
+            .unwrap_or_else(|| now + Duration::from_secs(365 * 24 * 3600));
+        let g_opts = SolveOptions {
+            time_limit: opts.time_limit.mul_f64(LNS_GREEDY_SHARE),
+            ..opts.clone()
+        };
+        let greedy = Greedy.solve(inst, &g_opts)?;
+        // sized by the limit, not by what greedy left, so the plan does
+        // not depend on how fast greedy ran
+        let budget = lns::Budget::new(
+            inst,
+            opts.seed,
+            opts.time_limit.mul_f64(LNS_WORK_SHARE),
+            deadline,
+        );
+        let run = lns::ruin_and_recreate(inst, &greedy.schedule, &budget);
+        let cut = run.cut || greedy.status == SolverStatus::TimeLimit;
+        Ok(Solution {
+            schedule: run.schedule,
+            status: if cut {
+                SolverStatus::TimeLimit
+            } else {
+                SolverStatus::Feasible
+            },
+            bound: None,
+            note: Some(format!(
+                "greedy, then ruin and recreate: {} iterations, {} improvements, {} work{}",
+                run.iterations,
+                run.improvements,
+                run.work,
+                if run.cut {
+                    ", stopped by the time limit"
+                } else {
+                    ""
+                }
+            )),
+        })
     }
 }
 

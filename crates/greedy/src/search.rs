@@ -22,7 +22,7 @@ use crate::state::{best_insert, Ctx, Scratch, Sol, EPS};
 type Place = (usize, usize, f64);
 
 /// Neighbours per job for swap and 2-opt*.
-const NEIGHBOURS: usize = 16;
+pub const NEIGHBOURS: usize = 16;
 
 /// How a search ended.
 #[derive(Debug, Clone, Copy, Default)]
@@ -488,8 +488,9 @@ impl Search<'_, '_> {
     }
 }
 
-/// Nearest managed jobs of each managed job, by the shorter direction.
-pub fn neighbours(ctx: &Ctx) -> Vec<Vec<usize>> {
+/// The `count` nearest managed jobs of each managed job, by the shorter
+/// direction.
+pub fn neighbours(ctx: &Ctx, count: usize) -> Vec<Vec<usize>> {
     let inst = ctx.inst;
     let mut out = vec![Vec::new(); inst.jobs.len()];
     let mut buf: Vec<(f64, usize)> = Vec::with_capacity(ctx.managed.len());
@@ -505,7 +506,7 @@ pub fn neighbours(ctx: &Ctx) -> Vec<Vec<usize>> {
                 buf.push((inst.drive(lj, lx).min(inst.drive(lx, lj)), x));
             }
         }
-        let k = NEIGHBOURS.min(buf.len());
+        let k = count.min(buf.len());
         if k == 0 {
             continue;
         }

@@ -3,7 +3,7 @@
 //! search every move builds on.
 
 use autodispatch_model::explain::fixed_route;
-use autodispatch_model::route::RouteStop;
+use autodispatch_model::route::{stops_of, RouteStop};
 use autodispatch_model::rules::overlaps;
 use autodispatch_model::{Instance, JobClass, Schedule};
 
@@ -114,12 +114,12 @@ pub fn extra_drive(inst: &Instance, t: usize, r: &Route, p: usize, jl: usize) ->
     }
 }
 
-/// The objective delta of putting job `j` at position `p` of route `r`,
-/// or `None` when a quick look shows the position cannot work (the job's
-/// window closes before the previous stop ends, a fixed next stop comes too
-/// soon, the drive in is too long).
+/// Can job `j` possibly go at position `p` of route `r`? False when a
+/// quick look shows it cannot (the job's window closes before the previous
+/// stop ends, a fixed next stop comes too soon, the drive in is too long);
+/// true leaves the full timing to [`fits_at`].
 #[inline]
-pub fn position_delta(inst: &Instance, t: usize, r: &Route, j: usize, p: usize) -> Option<f64> {
+pub fn may_fit(inst: &Instance, t: usize, r: &Route, j: usize, p: usize) -> bool {
     let job = &inst.jobs[j];
     let jl = job.loc;
     // the earliest the job could end here, before any drive
@@ -128,7 +128,7 @@ pub fn position_delta(inst: &Instance, t: usize, r: &Route, j: usize, p: usize) 
         let k = p - 1;
         let prev_end = r.starts[k] + inst.jobs[r.stops[k].job].duration;
         if prev_end > job.window.1 {
-            return None;
+            return false;
         }
         end = end.max(prev_end);
     }
@@ -138,24 +138,39 @@ pub fn position_delta(inst: &Instance, t: usize, r: &Route, j: usize, p: usize) 
         match st.fixed {
             Some(f) => {
                 if end > f || end + inst.drive(jl, next.loc) > f {
-                    return None;
+                    return false;
                 }
             }
             // the next stop would start after the job ends: past its window?
             None => {
                 if end > next.window.1 {
-                    return None;
+                    return false;
                 }
             }
         }
     }
-    if inst
+    !inst
         .max_drive
         .is_some_and(|m| inst.drive(r.loc_before(inst, t, p), jl) > m)
-    {
-        return None;
-    }
-    Some(inst.profit(j, t) - inst.drive_cost * extra_drive(inst, t, r, p, jl))
+}
+
+/// The last position of route `r` worth trying for job `j`: starts never
+/// decrease along a route, so once a stop ends after the job's window
+/// closes no later position works either.
+#[inline]
+pub fn last_position(inst: &Instance, r: &Route, j: usize) -> usize {
+    let we = inst.jobs[j].window.1;
+    (1..=r.len())
+        .find(|&p| r.starts[p - 1] + inst.jobs[r.stops[p - 1].job].duration > we)
+        .map_or(r.len(), |p| p - 1)
+}
+
+/// The objective delta of putting job `j` at position `p` of route `r`,
+/// or `None` when [`may_fit`] rules the position out.
+#[inline]
+pub fn position_delta(inst: &Instance, t: usize, r: &Route, j: usize, p: usize) -> Option<f64> {
+    may_fit(inst, t, r, j, p)
+        .then(|| inst.profit(j, t) - inst.drive_cost * extra_drive(inst, t, r, p, inst.jobs[j].loc))
 }
 
 /// Is putting job `j` at position `p` of route `r` feasible?
@@ -177,14 +192,9 @@ pub fn best_insert(
     scratch: &mut Scratch,
 ) -> Option<(usize, f64)> {
     let job = &inst.jobs[j];
-    let we = job.window.1;
     let buf = &mut scratch.pos;
     buf.clear();
-    for p in 0..=r.len() {
-        // starts never decrease along a route, so no later position works either
-        if p > 0 && r.starts[p - 1] + inst.jobs[r.stops[p - 1].job].duration > we {
-            break;
-        }
+    for p in 0..=last_position(inst, r, j) {
         if let Some(delta) = position_delta(inst, t, r, j, p) {
             if delta > min {
                 buf.push((delta, p));
@@ -270,6 +280,20 @@ impl Sol {
             routes,
             tech_of: vec![None; inst.jobs.len()],
         }
+    }
+
+    /// Another solver's schedule as a working solution. A route that does
+    /// not time under our rules (a valid plan's always does) keeps only its
+    /// fixed stops.
+    pub fn from_schedule(inst: &Instance, schedule: &Schedule) -> Self {
+        let mut sol = Self::initial(inst);
+        for (t, visits) in schedule.routes.iter().enumerate().take(inst.techs.len()) {
+            let stops = stops_of(inst, t, visits);
+            if !stops.is_empty() {
+                sol.set_route(inst, t, stops);
+            }
+        }
+        sol
     }
 
     /// Puts job `j` at position `p` of technician `t`; false (and no

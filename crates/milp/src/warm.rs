@@ -1,9 +1,8 @@
 //! Warm starts for the integer master: a plain best-insertion construction
 //! of our own, and any other solver's schedule turned into columns.
 
-use autodispatch_model::build::is_fixed_stop;
 use autodispatch_model::explain::fixed_route;
-use autodispatch_model::route::{best_insertion, RouteStop};
+use autodispatch_model::route::{best_insertion, stops_of, RouteStop};
 use autodispatch_model::{Instance, Schedule};
 
 use crate::pricing::TechData;
@@ -59,28 +58,7 @@ pub fn from_schedule(inst: &Instance, schedule: &Schedule) -> Vec<Vec<RouteStop>
     (0..inst.techs.len())
         .map(|t| {
             let visits = schedule.routes.get(t).map_or(&[][..], Vec::as_slice);
-            let mut keyed: Vec<(f64, RouteStop)> = visits
-                .iter()
-                .map(|v| {
-                    let job = &inst.jobs[v.job];
-                    if is_fixed_stop(inst, v.job, t, v.start)
-                        || inst.techs[t].fixed.contains(&v.job)
-                    {
-                        let at = job.assignment.map_or(v.start, |a| a.1);
-                        (
-                            at,
-                            RouteStop {
-                                job: v.job,
-                                fixed: Some(at),
-                            },
-                        )
-                    } else {
-                        (v.start, RouteStop::movable(v.job))
-                    }
-                })
-                .collect();
-            keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
-            keyed.into_iter().map(|k| k.1).collect()
+            stops_of(inst, t, visits)
         })
         .collect()
 }

@@ -6,7 +6,9 @@
 //! placement cannot. This timing then rejects a feasible route (never the
 //! reverse), so plans built on it are valid but may miss such a route.
 
+use crate::build::is_fixed_stop;
 use crate::instance::Instance;
+use crate::plan::Visit;
 use crate::rules::{MaxDrive, ReturnHome, Rule};
 use crate::time::clock;
 
@@ -22,6 +24,33 @@ impl RouteStop {
     pub fn movable(job: usize) -> Self {
         Self { job, fixed: None }
     }
+}
+
+/// A solver's visits of technician `t` as route stops, in start order:
+/// fixed stops fixed (a technician-specific job the plan keeps at its
+/// current start goes back there), everything else movable. How one
+/// solver's plan becomes another's starting point.
+#[must_use]
+pub fn stops_of(inst: &Instance, t: usize, visits: &[Visit]) -> Vec<RouteStop> {
+    let mut keyed: Vec<(f64, RouteStop)> = visits
+        .iter()
+        .map(|v| {
+            if is_fixed_stop(inst, v.job, t, v.start) || inst.techs[t].fixed.contains(&v.job) {
+                let at = inst.jobs[v.job].assignment.map_or(v.start, |a| a.1);
+                (
+                    at,
+                    RouteStop {
+                        job: v.job,
+                        fixed: Some(at),
+                    },
+                )
+            } else {
+                (v.start, RouteStop::movable(v.job))
+            }
+        })
+        .collect();
+    keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
+    keyed.into_iter().map(|k| k.1).collect()
 }
 
 /// Where and why a route cannot be timed.

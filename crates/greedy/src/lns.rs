@@ -1,0 +1,576 @@
+//! Ruin and recreate: a large-neighbourhood search over the whole plan,
+//! after Christiaens and Vanden Berghe's SISR ("slack induction by string
+//! removals"), adapted to prize collecting. Each iteration removes a few
+//! strings of consecutive jobs from routes near a random job, then puts
+//! the removed jobs, and the unassigned jobs near them, back one by one at
+//! their best place (skipping a place now and then, "blinks"), in one of
+//! several orders. Simulated annealing decides whether to keep the result.
+//!
+//! Local search (`search`) stops at the first plan no single move improves;
+//! on days where routes are long (30–40 stops in TOPTW) or where many jobs
+//! compete for little time, the better plans are several moves away, and
+//! removing a whole neighbourhood at once reaches them.
+//!
+//! Deterministic: the temperature and the end follow the iteration count
+//! and counted work (positions looked at, stops timed), never the clock.
+//! The deadline only cuts a run that would overrun its time, which a
+//! conservative work budget (see [`Budget::new`]) makes rare.
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use autodispatch_model::route::RouteStop;
+use autodispatch_model::{Instance, JobClass, Schedule};
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::eval::Route;
+use crate::state::{extra_drive, last_position, may_fit, Ctx, Sol, EPS};
+
+/// Nearest jobs kept per job: where strings are looked for.
+const NEAR: usize = 40;
+/// Mean number of jobs removed per iteration (SISR's c̄), at most.
+const MEAN_REMOVED: f64 = 10.0;
+/// Longest string removed from one route (SISR's L_max).
+const MAX_STRING: f64 = 10.0;
+/// Chance of skipping a feasible place while recreating.
+const BLINK: f64 = 0.01;
+/// Unassigned jobs among each removed job's nearest tried with it.
+const NEAR_UNASSIGNED: usize = 8;
+/// Start and end temperature, in units of the mean job value.
+const T_START: f64 = 2.0;
+const T_END: f64 = 0.02;
+/// Iterations per job with candidates, at most.
+const ITERATIONS_PER_JOB: u64 = 600;
+/// Counted work per second on a busy core: measured with
+/// `examples/lns_days` at 130–165 million per second on TOPTW and 100- and
+/// 300-job days, 70–80 million (140–160 counted, with the scaling of
+/// [`Lns::pos_work`]) on 1000-job days, with the other core busy. A run
+/// sized with this rate on 70% of its time ends on its own count well
+/// before its deadline unless the machine is badly overloaded.
+const WORK_PER_SECOND: f64 = 100.0e6;
+/// Counted work per stop timed, against 1 per position looked at.
+const TIMING_WORK: u64 = 4;
+/// Most distinct routes kept for other solvers (the MILP's columns).
+const MAX_ROUTES: usize = 50_000;
+
+/// How long a run may go: every limit is a count but the deadline.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    pub seed: u64,
+    pub max_iterations: u64,
+    /// Counted work (positions looked at and stops timed).
+    pub max_work: u64,
+    /// Hard stop, should the counts take longer than planned.
+    pub deadline: Instant,
+}
+
+impl Budget {
+    /// A budget whose work fits `time` on a slow machine: work is counted
+    /// at a fixed rate, so the same day, seed and time give the same plan
+    /// whatever the clock says, unless `deadline` comes first.
+    #[must_use]
+    pub fn new(inst: &Instance, seed: u64, time: Duration, deadline: Instant) -> Self {
+        let jobs = inst
+            .jobs
+            .iter()
+            .filter(|j| j.class == JobClass::Managed)
+            .count() as u64;
+        Self {
+            seed,
+            max_iterations: ITERATIONS_PER_JOB * jobs.max(1),
+            // whole thousands, so the count does not hang on float rounding
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            max_work: ((time.as_secs_f64() * WORK_PER_SECOND / 1000.0).floor() as u64) * 1000,
+            deadline,
+        }
+    }
+}
+
+/// What a run found.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub schedule: Schedule,
+    /// Objective of the managed part (as `Sol::objective`).
+    pub objective: f64,
+    pub iterations: u64,
+    pub improvements: u64,
+    pub work: u64,
+    /// Stopped by the deadline rather than its counts.
+    pub cut: bool,
+    /// Distinct routes of every new best plan: (technician, stops).
+    pub routes: Vec<(usize, Vec<RouteStop>)>,
+}
+
+/// Ruin and recreate from `start` (any valid schedule of the day) within
+/// `budget`; never returns a plan below `start`'s objective.
+#[must_use]
+pub fn ruin_and_recreate(inst: &Instance, start: &Schedule, budget: &Budget) -> Run {
+    let ctx = Ctx::new(inst);
+    let sol = Sol::from_schedule(inst, start);
+    search(&ctx, sol, budget)
+}
+
+pub(crate) fn search(ctx: &Ctx, start: Sol, budget: &Budget) -> Run {
+    let inst = ctx.inst;
+    let mut l = Lns::new(ctx, budget.seed);
+    let start_obj = start.objective(inst);
+    let mut cur = start.clone();
+    let mut cur_score = l.score(&cur);
+    let mut best = cur.clone();
+    let mut best_score = cur_score;
+    let mut routes: Vec<(usize, Vec<RouteStop>)> = Vec::new();
+    let mut seen: HashSet<(usize, Vec<usize>)> = HashSet::new();
+    let mut keep = |sol: &Sol, ts: &[usize], routes: &mut Vec<(usize, Vec<RouteStop>)>| {
+        for &t in ts {
+            let stops = &sol.routes[t].stops;
+            if routes.len() < MAX_ROUTES
+                && stops.iter().any(|s| s.fixed.is_none())
+                && seen.insert((t, stops.iter().map(|s| s.job).collect()))
+            {
+                routes.push((t, stops.clone()));
+            }
+        }
+    };
+    let all: Vec<usize> = (0..inst.techs.len()).collect();
+    keep(&cur, &all, &mut routes);
+    let scale = l.mean_value();
+    let (t0, t1) = (T_START * scale, T_END * scale);
+    let mut iterations = 0;
+    let mut improvements = 0;
+    let mut cut = false;
+    if !l.routable.is_empty() {
+        while iterations < budget.max_iterations && l.work < budget.max_work {
+            if iterations % 16 == 0 && Instant::now() >= budget.deadline {
+                cut = true;
+                break;
+            }
+            #[allow(clippy::cast_precision_loss)]
+            let progress = (iterations as f64 / budget.max_iterations as f64)
+                .max(l.work as f64 / budget.max_work.max(1) as f64)
+                .min(1.0);
+            let temp = t0 * (t1 / t0).powf(progress);
+            iterations += 1;
+            let delta = l.step(&mut cur);
+            let u: f64 = 1.0 - l.rng.gen::<f64>();
+            if delta > temp * u.ln() {
+                cur_score += delta;
+                if cur_score > best_score + EPS * best_score.abs().max(1.0) {
+                    best_score = cur_score;
+                    best.clone_from(&cur);
+                    improvements += 1;
+                    let ts: Vec<usize> = l.undo.iter().map(|u| u.0).collect();
+                    keep(&cur, &ts, &mut routes);
+                }
+                l.commit();
+            } else {
+                l.rollback(&mut cur);
+            }
+        }
+    }
+    // with no drive cost the score's tie-break may trade a little value for
+    // much less drive: never hand back less than the start
+    let mut out = if best.objective(inst) + EPS >= start_obj {
+        best
+    } else {
+        start
+    };
+    crate::construct::insert_zero_value(ctx, &mut out, &mut crate::state::Scratch::default());
+    debug_assert!(out.owners_consistent(inst));
+    Run {
+        objective: out.objective(inst),
+        schedule: out.schedule(inst),
+        iterations,
+        improvements,
+        work: l.work,
+        cut,
+        routes,
+    }
+}
+
+struct Lns<'a, 'b> {
+    ctx: &'b Ctx<'a>,
+    inst: &'a Instance,
+    near: Vec<Vec<usize>>,
+    /// Drive weight while recreating and scoring: the day's drive cost, or
+    /// with none (TOPTW) a tiny one, so that shorter routes still win ties
+    /// and leave time for more jobs.
+    w: f64,
+    rng: ChaCha8Rng,
+    work: u64,
+    /// Routes changed by this iteration, as they were.
+    undo: Vec<(usize, Route)>,
+    touched: Vec<bool>,
+    /// Score of the touched routes before the change.
+    old_score: f64,
+    removed: Vec<usize>,
+    pool: Vec<usize>,
+    in_pool: Vec<bool>,
+    places: Vec<(f64, usize, usize)>,
+    /// Managed jobs with at least one candidate technician.
+    routable: Vec<usize>,
+    /// Of those, how many were routed when last counted.
+    routed: usize,
+    steps: u64,
+    /// Counted work per position looked at: more on days whose travel
+    /// matrix outgrows the caches (1000 jobs: 2).
+    pos_work: u64,
+}
+
+impl<'a, 'b> Lns<'a, 'b> {
+    fn new(ctx: &'b Ctx<'a>, seed: u64) -> Self {
+        let inst = ctx.inst;
+        let routable: Vec<usize> = ctx
+            .managed
+            .iter()
+            .copied()
+            .filter(|&j| !ctx.cands[j].is_empty())
+            .collect();
+        let near = crate::search::neighbours(ctx, NEAR);
+        let mean_leg = mean_nearest_leg(inst, &near);
+        let mut l = Self {
+            ctx,
+            inst,
+            near,
+            w: inst.drive_cost,
+            rng: ChaCha8Rng::seed_from_u64(seed ^ 0x5157_5252),
+            work: 0,
+            undo: Vec::new(),
+            touched: vec![false; inst.techs.len()],
+            old_score: 0.0,
+            removed: Vec::new(),
+            pool: Vec::new(),
+            in_pool: vec![false; inst.jobs.len()],
+            places: Vec::new(),
+            routable,
+            routed: 0,
+            steps: 0,
+            pos_work: 1 + (inst.jobs.len() + inst.techs.len()) as u64 / 600,
+        };
+        if l.w <= 0.0 {
+            // a thousandth of a mean job per typical leg: breaks ties only
+            l.w = 1e-3 * l.mean_value() / mean_leg.max(1e-3);
+        }
+        l
+    }
+
+    fn mean_value(&self) -> f64 {
+        let vals: Vec<f64> = self
+            .routable
+            .iter()
+            .map(|&j| self.ctx.max_profit[j])
+            .filter(|&v| v > 0.0)
+            .collect();
+        if vals.is_empty() {
+            1.0
+        } else {
+            #[allow(clippy::cast_precision_loss)]
+            let n = vals.len() as f64;
+            vals.iter().sum::<f64>() / n
+        }
+    }
+
+    fn route_score(&self, sol: &Sol, t: usize) -> f64 {
+        let r = &sol.routes[t];
+        let mut v = -self.w * r.drive;
+        for st in &r.stops {
+            if self.inst.jobs[st.job].class == JobClass::Managed {
+                v += self.inst.profit(st.job, t);
+            }
+        }
+        v
+    }
+
+    fn score(&self, sol: &Sol) -> f64 {
+        (0..self.inst.techs.len())
+            .map(|t| self.route_score(sol, t))
+            .sum()
+    }
+
+    fn touch(&mut self, sol: &Sol, t: usize) {
+        if !self.touched[t] {
+            self.touched[t] = true;
+            self.old_score += self.route_score(sol, t);
+            self.undo.push((t, sol.routes[t].clone()));
+        }
+    }
+
+    fn commit(&mut self) {
+        for &(t, _) in &self.undo {
+            self.touched[t] = false;
+        }
+        self.undo.clear();
+    }
+
+    fn rollback(&mut self, sol: &mut Sol) {
+        for &(t, _) in &self.undo {
+            for st in &sol.routes[t].stops {
+                if sol.tech_of[st.job] == Some(t) {
+                    sol.tech_of[st.job] = None;
+                }
+            }
+        }
+        for (t, old) in self.undo.drain(..) {
+            for st in &old.stops {
+                if self.inst.jobs[st.job].class == JobClass::Managed {
+                    sol.tech_of[st.job] = Some(t);
+                }
+            }
+            sol.routes[t] = old;
+            self.touched[t] = false;
+        }
+    }
+
+    /// One ruin and recreate; returns the change of score. The change
+    /// stays in `sol` until [`Self::commit`] or [`Self::rollback`].
+    fn step(&mut self, sol: &mut Sol) -> f64 {
+        self.old_score = 0.0;
+        self.removed.clear();
+        let seed = self.routable[self.rng.gen_range(0..self.routable.len())];
+        // the number of routed jobs changes slowly: count it now and then
+        if self.steps % 64 == 0 {
+            self.routed = self
+                .routable
+                .iter()
+                .filter(|&&j| sol.tech_of[j].is_some())
+                .count();
+            self.work += self.routable.len() as u64 / 4;
+        }
+        self.steps += 1;
+        #[allow(clippy::cast_precision_loss)]
+        let mean_removed = MEAN_REMOVED.min((self.routed as f64 / 4.0).max(2.0));
+        if self.rng.gen_bool(0.1) {
+            self.ruin_random(sol, mean_removed);
+        } else {
+            self.ruin_strings(sol, seed, mean_removed);
+        }
+        self.recreate(sol, seed);
+        let new: f64 = self.undo.iter().map(|u| self.route_score(sol, u.0)).sum();
+        new - self.old_score
+    }
+
+    /// The positions of route `t` that hold jobs this search may move.
+    fn movable(&self, sol: &Sol, t: usize) -> Vec<usize> {
+        sol.routes[t]
+            .stops
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.fixed.is_none() && self.inst.jobs[s.job].class == JobClass::Managed)
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Removes the stops at `positions` (ascending) of route `t`; false
+    /// (and no change) when the shorter route breaks a rule (a longer leg
+    /// over the maximum drive, say).
+    fn remove(&mut self, sol: &mut Sol, t: usize, positions: &[usize]) -> bool {
+        let r = &sol.routes[t];
+        let mut stops = Vec::with_capacity(r.len());
+        let mut gone = Vec::with_capacity(positions.len());
+        let mut k = 0;
+        for (i, st) in r.stops.iter().enumerate() {
+            if k < positions.len() && positions[k] == i {
+                gone.push(st.job);
+                k += 1;
+            } else {
+                stops.push(*st);
+            }
+        }
+        self.work += TIMING_WORK * r.len() as u64;
+        // a failed removal leaves an unchanged route in the undo log: harmless
+        self.touch(sol, t);
+        if !sol.set_route(self.inst, t, stops) {
+            return false;
+        }
+        self.removed.extend(gone);
+        true
+    }
+
+    /// SISR's string removal: strings of consecutive movable jobs from
+    /// the routes of the jobs nearest `seed`, one string per route.
+    fn ruin_strings(&mut self, sol: &mut Sol, seed: usize, mean_removed: f64) {
+        // mean stops per route that has any (fixed stops counted too: a
+        // close enough measure of a route's size)
+        let (mut jobs, mut routes) = (0usize, 0usize);
+        for r in &sol.routes {
+            if r.len() > 0 {
+                jobs += r.len();
+                routes += 1;
+            }
+        }
+        self.work += sol.routes.len() as u64 / 4;
+        if routes == 0 {
+            return;
+        }
+        #[allow(clippy::cast_precision_loss)]
+        let l_max = MAX_STRING.min(jobs as f64 / routes as f64).max(1.0);
+        let ks_max = (4.0 * mean_removed / (1.0 + l_max) - 1.0).max(1.0);
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let ks = self.rng.gen_range(1.0..ks_max + 1.0).floor() as usize;
+        let mut ruined = 0;
+        let order: Vec<usize> = std::iter::once(seed)
+            .chain(self.near[seed].iter().copied())
+            .collect();
+        for c in order {
+            if ruined >= ks {
+                break;
+            }
+            let Some(t) = sol.tech_of[c] else { continue };
+            if self.touched[t] {
+                continue;
+            }
+            let mv = self.movable(sol, t);
+            let Some(i) = mv.iter().position(|&p| sol.routes[t].stops[p].job == c) else {
+                continue;
+            };
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let lt = (l_max.min(mv.len() as f64)) as usize;
+            let len = self.rng.gen_range(1..=lt.max(1));
+            let lo = (i + 1).saturating_sub(len);
+            let hi = i.min(mv.len() - len);
+            let a = self.rng.gen_range(lo..=hi);
+            let string: Vec<usize> = mv[a..a + len].to_vec();
+            let pos_c = mv[i];
+            if self.remove(sol, t, &string) || self.remove(sol, t, &[pos_c]) {
+                ruined += 1;
+            }
+        }
+    }
+
+    /// Removes about `2 * mean_removed` random routed jobs at most.
+    fn ruin_random(&mut self, sol: &mut Sol, mean_removed: f64) {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let q = self.rng.gen_range(1..=(2.0 * mean_removed) as usize);
+        for _ in 0..q {
+            let j = self.routable[self.rng.gen_range(0..self.routable.len())];
+            let Some(t) = sol.tech_of[j] else { continue };
+            let Some(p) = sol.routes[t].stops.iter().position(|s| s.job == j) else {
+                continue;
+            };
+            self.remove(sol, t, &[p]);
+        }
+    }
+
+    /// Puts the removed jobs and the unassigned jobs near them back, each
+    /// at its best place, in one of SISR's orders.
+    fn recreate(&mut self, sol: &mut Sol, seed: usize) {
+        self.pool.clear();
+        let add = |pool: &mut Vec<usize>, in_pool: &mut Vec<bool>, j: usize| {
+            if !in_pool[j] {
+                in_pool[j] = true;
+                pool.push(j);
+            }
+        };
+        for &j in &self.removed {
+            add(&mut self.pool, &mut self.in_pool, j);
+        }
+        let around: Vec<usize> = std::iter::once(seed)
+            .chain(self.removed.iter().copied())
+            .collect();
+        for x in around {
+            if sol.tech_of[x].is_none() {
+                add(&mut self.pool, &mut self.in_pool, x);
+            }
+            for &y in self.near[x].iter().take(NEAR_UNASSIGNED) {
+                if sol.tech_of[y].is_none() {
+                    add(&mut self.pool, &mut self.in_pool, y);
+                }
+            }
+        }
+        let inst = self.inst;
+        let seed_loc = inst.jobs[seed].loc;
+        let mut pool = std::mem::take(&mut self.pool);
+        pool.shuffle(&mut self.rng);
+        match self.rng.gen_range(0..11) {
+            0..=3 => {}
+            4..=7 => {
+                pool.sort_by(|&a, &b| self.ctx.max_profit[b].total_cmp(&self.ctx.max_profit[a]))
+            }
+            8..=9 => pool.sort_by(|&a, &b| {
+                inst.drive(seed_loc, inst.jobs[b].loc)
+                    .total_cmp(&inst.drive(seed_loc, inst.jobs[a].loc))
+            }),
+            _ => pool.sort_by(|&a, &b| {
+                inst.drive(seed_loc, inst.jobs[a].loc)
+                    .total_cmp(&inst.drive(seed_loc, inst.jobs[b].loc))
+            }),
+        }
+        for &j in &pool {
+            self.in_pool[j] = false;
+            if let Some((t, p)) = self.best_place(sol, j) {
+                self.touch(sol, t);
+                self.work += TIMING_WORK * (sol.routes[t].len() as u64 + 1);
+                sol.insert(inst, t, p, j);
+            }
+        }
+        self.pool = pool;
+    }
+
+    /// The best place for job `j` by value less weighted extra drive, over
+    /// its candidate technicians, skipping places at random (blinks).
+    fn best_place(&mut self, sol: &Sol, j: usize) -> Option<(usize, usize)> {
+        let inst = self.inst;
+        let jl = inst.jobs[j].loc;
+        self.places.clear();
+        for &t in &self.ctx.cands[j] {
+            let r = &sol.routes[t];
+            let profit = inst.profit(j, t);
+            if profit <= 0.0 {
+                continue;
+            }
+            let last = last_position(inst, r, j);
+            self.work += self.pos_work * (last as u64 + 3);
+            for p in 0..=last {
+                if may_fit(inst, t, r, j, p) {
+                    let score = profit - self.w * extra_drive(inst, t, r, p, jl);
+                    if score > EPS {
+                        self.places.push((score, t, p));
+                    }
+                }
+            }
+        }
+        // best first; usually the first or second place times, so pick
+        // maxima one by one rather than sort them all
+        while !self.places.is_empty() {
+            let mut k = 0;
+            for (i, x) in self.places.iter().enumerate().skip(1) {
+                if x.0 > self.places[k].0 {
+                    k = i;
+                }
+            }
+            let (_, t, p) = self.places.swap_remove(k);
+            if self.rng.gen_bool(BLINK) {
+                continue;
+            }
+            let mut steps = 1;
+            let fits = sol.routes[t]
+                .eval_counted(inst, t, p, &[RouteStop::movable(j)], p, &mut steps)
+                .is_some();
+            self.work += TIMING_WORK * steps;
+            if fits {
+                return Some((t, p));
+            }
+        }
+        None
+    }
+}
+
+/// Mean drive from a job to its nearest neighbour: the typical leg.
+fn mean_nearest_leg(inst: &Instance, near: &[Vec<usize>]) -> f64 {
+    let legs: Vec<f64> = near
+        .iter()
+        .enumerate()
+        .filter_map(|(j, n)| {
+            n.first()
+                .map(|&x| inst.drive(inst.jobs[j].loc, inst.jobs[x].loc))
+        })
+        .collect();
+    if legs.is_empty() {
+        1.0
+    } else {
+        #[allow(clippy::cast_precision_loss)]
+        let n = legs.len() as f64;
+        legs.iter().sum::<f64>() / n
+    }
+}
