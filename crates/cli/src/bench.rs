@@ -45,6 +45,10 @@ pub struct Args {
     /// Worker threads of each solver run (runs themselves are sequential).
     #[arg(long, default_value_t = 1)]
     pub threads: usize,
+    /// Relative MIP gap of each run: stop once the plan is proven within
+    /// this fraction of the bound (0: run to optimal or time).
+    #[arg(long, default_value_t = 0.0, value_name = "FRACTION")]
+    pub gap: f64,
     /// A folder of FORMAT.md problems: every `*.json` in it, by file name.
     #[arg(long, value_name = "DIR")]
     pub days: Option<PathBuf>,
@@ -117,6 +121,7 @@ struct Row {
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     crate::common::check_time_limit(args.time_limit)?;
     crate::common::check_threads(args.threads)?;
+    crate::common::check_gap(args.gap)?;
     let solvers = parse_solvers(&args.solvers)?;
     // a table that cannot be written should fail now, not after the runs
     if let Some(out) = &args.out {
@@ -146,7 +151,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         time_limit: Duration::from_secs_f64(args.time_limit),
         seed: args.seed,
         threads: args.threads,
-        gap: 0.0,
+        gap: args.gap,
     };
     let total = (days.len() * solvers.len()) as u64;
     let bar = if std::io::stderr().is_terminal() {

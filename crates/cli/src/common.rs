@@ -7,12 +7,13 @@ use anyhow::Context;
 use autodispatch_model::{load_problem_file, Problem, Solver};
 
 /// Every solver name `--solver` takes.
-pub const SOLVER_NAMES: [&str; 3] = ["auto", "greedy", "milp"];
+pub const SOLVER_NAMES: [&str; 4] = ["auto", "greedy", "lns", "milp"];
 
 /// The solver of a `--solver` name.
 pub fn solver_by_name(name: &str) -> Option<Box<dyn Solver + Send + Sync>> {
     match name {
         "greedy" => Some(Box::new(autodispatch_greedy::Greedy)),
+        "lns" => Some(Box::new(autodispatch_greedy::Lns)),
         "milp" => Some(Box::new(autodispatch_milp::Milp::default())),
         "auto" => Some(Box::new(autodispatch_milp::Auto::default())),
         _ => None,
@@ -77,6 +78,17 @@ pub fn check_threads(threads: usize) -> anyhow::Result<()> {
         return Err(usage(format!("--threads must be 1..=1024, got {threads}")));
     }
     Ok(())
+}
+
+/// `--gap` is a fraction of the bound: 0 (run to optimal) up to 1.
+pub fn check_gap(gap: f64) -> anyhow::Result<()> {
+    if (0.0..=1.0).contains(&gap) {
+        Ok(())
+    } else {
+        Err(usage(format!(
+            "--gap must be a fraction from 0 to 1 (0.01 is 1%), got {gap}"
+        )))
+    }
 }
 
 /// Loads a problem; errors are bad input (exit 2) and list every problem.

@@ -1,4 +1,4 @@
-//! `autodispatch solve PROBLEM.json [--solver NAME] [--time-limit S] [--seed N] [--threads N] [-o PLAN.json]`
+//! `autodispatch solve PROBLEM.json [--solver NAME] [--time-limit S] [--seed N] [--threads N] [--gap F] [-o PLAN.json]`
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,6 +27,11 @@ pub struct Args {
     /// Worker threads (the plan does not depend on it).
     #[arg(long, default_value_t = 1)]
     pub threads: usize,
+    /// Stop once the plan is proven within this fraction of the bound
+    /// ((bound - objective) / |bound|; 0.01 is 1%); 0 runs until the plan
+    /// is proven optimal or time is up.
+    #[arg(long, default_value_t = 0.0, value_name = "FRACTION")]
+    pub gap: f64,
     /// Write the plan here instead of standard output (nothing is written on failure).
     #[arg(short = 'o', long = "output", value_name = "PLAN.json")]
     pub output: Option<PathBuf>,
@@ -38,6 +43,7 @@ pub struct Args {
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     crate::common::check_time_limit(args.time_limit)?;
     crate::common::check_threads(args.threads)?;
+    crate::common::check_gap(args.gap)?;
     let solver = solver_by_name(&args.solver).ok_or_else(|| {
         usage(format!(
             "unknown solver {:?}; known: {}",
@@ -50,7 +56,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         time_limit: Duration::from_secs_f64(args.time_limit),
         seed: args.seed,
         threads: args.threads,
-        gap: 0.0,
+        gap: args.gap,
     };
     let plan = plan_day(&problem, solver.as_ref(), &opts)?;
     let report = check_plan(&problem, &plan);
