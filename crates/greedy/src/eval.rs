@@ -23,6 +23,11 @@ pub struct Route {
     pub busy: Vec<f64>,
     /// Total drive, the drive home included.
     pub drive: f64,
+    /// Per stop, the latest start that could still leave every later stop
+    /// its place, ignoring blocked time and gaps between shifts: a bound
+    /// from above, so an insertion that would push a stop past it cannot
+    /// work (one that does not still needs timing).
+    pub latest: Vec<f64>,
 }
 
 /// The running state of a timing pass.
@@ -91,6 +96,41 @@ fn home(inst: &Instance, t: usize, last: RouteStop, s: f64, loc: usize) -> Optio
     Some(leg)
 }
 
+/// See [`Route::latest`].
+fn latest_starts(inst: &Instance, t: usize, stops: &[RouteStop]) -> Vec<f64> {
+    let tech = &inst.techs[t];
+    let max_end = shifts_end(inst, t);
+    let mut out = vec![0.0; stops.len()];
+    let mut next: Option<(f64, usize)> = None;
+    for (k, st) in stops.iter().enumerate().rev() {
+        let job = &inst.jobs[st.job];
+        let l = match st.fixed {
+            Some(f) => f,
+            None => {
+                let by_next = match next {
+                    Some((ln, nloc)) => ln - inst.drive(job.loc, nloc),
+                    None if inst.return_home => max_end - inst.drive(job.loc, tech.home),
+                    None => max_end,
+                };
+                job.window.1.min(by_next - job.duration)
+            }
+        };
+        out[k] = l;
+        next = Some((l, job.loc));
+    }
+    out
+}
+
+/// The end of technician `t`'s last regular shift: no stop may end later.
+#[inline]
+pub fn shifts_end(inst: &Instance, t: usize) -> f64 {
+    inst.techs[t]
+        .regular
+        .iter()
+        .map(|s| s.1)
+        .fold(f64::NEG_INFINITY, f64::max)
+}
+
 impl Route {
     /// Times `stops` from scratch; `None` when the route breaks a rule.
     pub fn build(inst: &Instance, t: usize, stops: Vec<RouteStop>) -> Option<Self> {
@@ -100,6 +140,7 @@ impl Route {
             cum: Vec::with_capacity(n),
             busy: Vec::with_capacity(n),
             drive: 0.0,
+            latest: latest_starts(inst, t, &stops),
             stops,
         };
         let mut run = Run {

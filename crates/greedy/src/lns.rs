@@ -12,9 +12,11 @@
 //! removing a whole neighbourhood at once reaches them.
 //!
 //! Deterministic: the temperature and the end follow the iteration count
-//! and counted work (positions looked at, stops timed), never the clock.
-//! The deadline only cuts a run that would overrun its time, which a
-//! conservative work budget (see [`Budget::new`]) makes rare.
+//! and counted work (positions looked at, stops timed), not the clock, on
+//! any machine at least as fast as [`Budget::new`] assumes (a conservative
+//! rate). On a slower or overloaded one the clock takes over: it cools the
+//! search on time and its deadline ends it, and the plan then depends on
+//! the clock.
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
@@ -26,7 +28,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::eval::Route;
-use crate::state::{extra_drive, last_position, may_fit, Ctx, Sol, EPS};
+use crate::state::{extra_drive, last_position, may_fit_tight, Ctx, Sol, EPS};
 
 /// Nearest jobs kept per job: where strings are looked for.
 const NEAR: usize = 40;
@@ -34,6 +36,8 @@ const NEAR: usize = 40;
 const MEAN_REMOVED: f64 = 10.0;
 /// Longest string removed from one route (SISR's L_max).
 const MAX_STRING: f64 = 10.0;
+/// Drive weight with no drive cost, in mean job values per typical leg.
+const SHAPE: f64 = 1e-3;
 /// Chance of skipping a feasible place while recreating.
 const BLINK: f64 = 0.01;
 /// Unassigned jobs among each removed job's nearest tried with it.
@@ -117,9 +121,12 @@ pub(crate) fn search(ctx: &Ctx, start: Sol, budget: &Budget) -> Run {
     let mut l = Lns::new(ctx, budget.seed);
     let start_obj = start.objective(inst);
     let mut cur = start.clone();
-    let mut cur_score = l.score(&cur);
+    let (mut cur_value, mut cur_drive) = l.eval_all(&cur);
     let mut best = cur.clone();
-    let mut best_score = cur_score;
+    // the best plan: most value, then least drive
+    let tie = l.tie;
+    let key = |v: f64, d: f64| v - tie * d;
+    let mut best_key = key(cur_value, cur_drive);
     let mut routes: Vec<(usize, Vec<RouteStop>)> = Vec::new();
     let mut seen: HashSet<(usize, Vec<usize>)> = HashSet::new();
     let mut keep = |sol: &Sol, ts: &[usize], routes: &mut Vec<(usize, Vec<RouteStop>)>| {
@@ -140,24 +147,36 @@ pub(crate) fn search(ctx: &Ctx, start: Sol, budget: &Budget) -> Run {
     let mut iterations = 0;
     let mut improvements = 0;
     let mut cut = false;
+    let started = Instant::now();
+    let mut clock = 0.0;
     if !l.routable.is_empty() {
         while iterations < budget.max_iterations && l.work < budget.max_work {
-            if iterations % 16 == 0 && Instant::now() >= budget.deadline {
-                cut = true;
-                break;
+            if iterations % 16 == 0 {
+                let now = Instant::now();
+                if now >= budget.deadline {
+                    cut = true;
+                    break;
+                }
+                // on a machine slower than the budget assumes, cool by the
+                // clock, so a run its deadline cuts still ends cold
+                let span = budget.deadline.saturating_duration_since(started);
+                clock = now.duration_since(started).as_secs_f64() / span.as_secs_f64().max(1e-9);
             }
             #[allow(clippy::cast_precision_loss)]
             let progress = (iterations as f64 / budget.max_iterations as f64)
                 .max(l.work as f64 / budget.max_work.max(1) as f64)
+                .max(clock)
                 .min(1.0);
             let temp = t0 * (t1 / t0).powf(progress);
             iterations += 1;
-            let delta = l.step(&mut cur);
+            let (dv, dd) = l.step(&mut cur);
             let u: f64 = 1.0 - l.rng.gen::<f64>();
-            if delta > temp * u.ln() {
-                cur_score += delta;
-                if cur_score > best_score + EPS * best_score.abs().max(1.0) {
-                    best_score = cur_score;
+            if dv - l.shape * dd > temp * u.ln() {
+                cur_value += dv;
+                cur_drive += dd;
+                let k = key(cur_value, cur_drive);
+                if k > best_key + EPS * best_key.abs().max(1.0) {
+                    best_key = k;
                     best.clone_from(&cur);
                     improvements += 1;
                     let ts: Vec<usize> = l.undo.iter().map(|u| u.0).collect();
@@ -193,17 +212,19 @@ struct Lns<'a, 'b> {
     ctx: &'b Ctx<'a>,
     inst: &'a Instance,
     near: Vec<Vec<usize>>,
-    /// Drive weight while recreating and scoring: the day's drive cost, or
-    /// with none (TOPTW) a tiny one, so that shorter routes still win ties
-    /// and leave time for more jobs.
-    w: f64,
+    /// Extra weight on drive while recreating and accepting, on days with
+    /// no drive cost (TOPTW): a plan of the same value with less driving
+    /// leaves more time for more jobs, so the search leans towards it.
+    shape: f64,
+    /// Weight on drive that only breaks ties between plans of equal value.
+    tie: f64,
     rng: ChaCha8Rng,
     work: u64,
     /// Routes changed by this iteration, as they were.
     undo: Vec<(usize, Route)>,
     touched: Vec<bool>,
-    /// Score of the touched routes before the change.
-    old_score: f64,
+    /// Value and drive of the touched routes before the change.
+    old: (f64, f64),
     removed: Vec<usize>,
     pool: Vec<usize>,
     in_pool: Vec<bool>,
@@ -233,12 +254,13 @@ impl<'a, 'b> Lns<'a, 'b> {
             ctx,
             inst,
             near,
-            w: inst.drive_cost,
+            shape: 0.0,
+            tie: 0.0,
             rng: ChaCha8Rng::seed_from_u64(seed ^ 0x5157_5252),
             work: 0,
             undo: Vec::new(),
             touched: vec![false; inst.techs.len()],
-            old_score: 0.0,
+            old: (0.0, 0.0),
             removed: Vec::new(),
             pool: Vec::new(),
             in_pool: vec![false; inst.jobs.len()],
@@ -248,10 +270,11 @@ impl<'a, 'b> Lns<'a, 'b> {
             steps: 0,
             pos_work: 1 + (inst.jobs.len() + inst.techs.len()) as u64 / 600,
         };
-        if l.w <= 0.0 {
-            // a thousandth of a mean job per typical leg: breaks ties only
-            l.w = 1e-3 * l.mean_value() / mean_leg.max(1e-3);
+        let per_leg = l.mean_value() / mean_leg.max(1e-3);
+        if inst.drive_cost <= 0.0 {
+            l.shape = SHAPE * per_leg;
         }
+        l.tie = 1e-6 * per_leg;
         l
     }
 
@@ -271,27 +294,30 @@ impl<'a, 'b> Lns<'a, 'b> {
         }
     }
 
-    fn route_score(&self, sol: &Sol, t: usize) -> f64 {
+    /// Route `t`'s value (weighted value less drive cost) and drive.
+    fn route_eval(&self, sol: &Sol, t: usize) -> (f64, f64) {
         let r = &sol.routes[t];
-        let mut v = -self.w * r.drive;
+        let mut v = -self.inst.drive_cost * r.drive;
         for st in &r.stops {
             if self.inst.jobs[st.job].class == JobClass::Managed {
                 v += self.inst.profit(st.job, t);
             }
         }
-        v
+        (v, r.drive)
     }
 
-    fn score(&self, sol: &Sol) -> f64 {
+    fn eval_all(&self, sol: &Sol) -> (f64, f64) {
         (0..self.inst.techs.len())
-            .map(|t| self.route_score(sol, t))
-            .sum()
+            .map(|t| self.route_eval(sol, t))
+            .fold((0.0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1))
     }
 
     fn touch(&mut self, sol: &Sol, t: usize) {
         if !self.touched[t] {
             self.touched[t] = true;
-            self.old_score += self.route_score(sol, t);
+            let (v, d) = self.route_eval(sol, t);
+            self.old.0 += v;
+            self.old.1 += d;
             self.undo.push((t, sol.routes[t].clone()));
         }
     }
@@ -322,10 +348,11 @@ impl<'a, 'b> Lns<'a, 'b> {
         }
     }
 
-    /// One ruin and recreate; returns the change of score. The change
-    /// stays in `sol` until [`Self::commit`] or [`Self::rollback`].
-    fn step(&mut self, sol: &mut Sol) -> f64 {
-        self.old_score = 0.0;
+    /// One ruin and recreate; returns the change of value and of drive.
+    /// The change stays in `sol` until [`Self::commit`] or
+    /// [`Self::rollback`].
+    fn step(&mut self, sol: &mut Sol) -> (f64, f64) {
+        self.old = (0.0, 0.0);
         self.removed.clear();
         let seed = self.routable[self.rng.gen_range(0..self.routable.len())];
         // the number of routed jobs changes slowly: count it now and then
@@ -346,8 +373,12 @@ impl<'a, 'b> Lns<'a, 'b> {
             self.ruin_strings(sol, seed, mean_removed);
         }
         self.recreate(sol, seed);
-        let new: f64 = self.undo.iter().map(|u| self.route_score(sol, u.0)).sum();
-        new - self.old_score
+        let new = self
+            .undo
+            .iter()
+            .map(|u| self.route_eval(sol, u.0))
+            .fold((0.0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1));
+        (new.0 - self.old.0, new.1 - self.old.1)
     }
 
     /// The positions of route `t` that hold jobs this search may move.
@@ -485,7 +516,7 @@ impl<'a, 'b> Lns<'a, 'b> {
         match self.rng.gen_range(0..11) {
             0..=3 => {}
             4..=7 => {
-                pool.sort_by(|&a, &b| self.ctx.max_profit[b].total_cmp(&self.ctx.max_profit[a]))
+                pool.sort_by(|&a, &b| self.ctx.max_profit[b].total_cmp(&self.ctx.max_profit[a]));
             }
             8..=9 => pool.sort_by(|&a, &b| {
                 inst.drive(seed_loc, inst.jobs[b].loc)
@@ -522,10 +553,12 @@ impl<'a, 'b> Lns<'a, 'b> {
             let last = last_position(inst, r, j);
             self.work += self.pos_work * (last as u64 + 3);
             for p in 0..=last {
-                if may_fit(inst, t, r, j, p) {
-                    let score = profit - self.w * extra_drive(inst, t, r, p, jl);
-                    if score > EPS {
-                        self.places.push((score, t, p));
+                if may_fit_tight(inst, t, r, j, p) {
+                    let ed = extra_drive(inst, t, r, p, jl);
+                    // places by value less weighted drive; only gains count
+                    if profit - inst.drive_cost * ed > EPS {
+                        let w = inst.drive_cost + self.shape;
+                        self.places.push((profit - w * ed, t, p));
                     }
                 }
             }

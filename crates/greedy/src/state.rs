@@ -7,7 +7,7 @@ use autodispatch_model::route::{stops_of, RouteStop};
 use autodispatch_model::rules::overlaps;
 use autodispatch_model::{Instance, JobClass, Schedule};
 
-use crate::eval::Route;
+use crate::eval::{shifts_end, Route};
 
 /// Objective tolerance: a move must gain more than this.
 pub const EPS: f64 = 1e-7;
@@ -153,6 +153,42 @@ pub fn may_fit(inst: &Instance, t: usize, r: &Route, j: usize, p: usize) -> bool
         .max_drive
         .is_some_and(|m| inst.drive(r.loc_before(inst, t, p), jl) > m)
 }
+
+/// [`may_fit`], and also: the job reached by its drive from the previous
+/// stop inside its window, and the next stop reachable by its latest start
+/// ([`Route::latest`]). Still only a necessary condition.
+#[inline]
+pub fn may_fit_tight(inst: &Instance, t: usize, r: &Route, j: usize, p: usize) -> bool {
+    if !may_fit(inst, t, r, j, p) {
+        return false;
+    }
+    let job = &inst.jobs[j];
+    let mut s = job.window.0.max(inst.now);
+    if p > 0 {
+        let k = p - 1;
+        let prev = &inst.jobs[r.stops[k].job];
+        s = s.max(r.starts[k] + prev.duration + inst.drive(prev.loc, job.loc));
+    }
+    if s > job.window.1 + SLACK {
+        return false;
+    }
+    let end = s + job.duration;
+    match r.stops.get(p) {
+        Some(next) => end + inst.drive(job.loc, inst.jobs[next.job].loc) <= r.latest[p] + SLACK,
+        None => {
+            let home = if inst.return_home {
+                inst.drive(job.loc, inst.techs[t].home)
+            } else {
+                0.0
+            };
+            end + home <= shifts_end(inst, t) + SLACK
+        }
+    }
+}
+
+/// Rounding allowance of [`may_fit_tight`]: it only prunes what is
+/// clearly late.
+const SLACK: f64 = 1e-6;
 
 /// The last position of route `r` worth trying for job `j`: starts never
 /// decrease along a route, so once a stop ends after the job's window

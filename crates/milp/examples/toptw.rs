@@ -1,4 +1,5 @@
-//! TOPTW benchmark: `cargo run --release -p autodispatch-milp --example toptw -- SECONDS [FILTER]`
+//! TOPTW benchmark: `cargo run --release -p autodispatch-milp --example toptw -- SECONDS [FILTER [SOLVER]]`
+//! (SOLVER `auto`, the default, or `milp`)
 //! solves pr01-pr10 with 1-4 tours and c101/r101/rc101 with 1 tour and
 //! compares with the best-known scores of ../shared/benchmarks/toptw/bks.csv.
 
@@ -6,7 +7,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use autodispatch_milp::import::{parse_toptw, to_problem, toptw_decimals, ImportOptions};
-use autodispatch_milp::Milp;
+use autodispatch_milp::{Auto, Milp};
 use autodispatch_model::build::objective;
 use autodispatch_model::{Instance, SolveOptions, Solver};
 
@@ -14,6 +15,10 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let secs: f64 = args.first().and_then(|a| a.parse().ok()).unwrap_or(10.0);
     let filter = args.get(1).cloned().unwrap_or_default();
+    let solver: Box<dyn Solver> = match args.get(2).map_or("auto", String::as_str) {
+        "milp" => Box::new(Milp::default()),
+        _ => Box::new(Auto::default()),
+    };
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/benchmarks/toptw");
     let bks_text = std::fs::read_to_string(root.join("bks.csv")).expect("bks.csv");
     let bks = |name: &str, m: usize| -> Option<f64> {
@@ -54,7 +59,7 @@ fn main() {
             ..SolveOptions::default()
         };
         let t0 = Instant::now();
-        let sol = Milp::default().solve(&inst, &so).expect("solves");
+        let sol = solver.solve(&inst, &so).expect("solves");
         let el = t0.elapsed().as_secs_f64();
         let obj = objective(&inst, &sol.schedule);
         let best = bks(&name, m).unwrap_or(f64::NAN);

@@ -1,8 +1,11 @@
-//! `auto`, the default solver: the greedy plan first, then the MILP warm-started
-//! from it, and the greedy plan again when the MILP fails or ends below it.
+//! `auto`, the default solver: the greedy plan, improved by ruin and
+//! recreate, then the MILP warm-started from it (with every route the
+//! search kept as a column), and the heuristic plan again when the MILP
+//! fails or ends below it.
 
 use std::time::Instant;
 
+use autodispatch_greedy::lns::{ruin_and_recreate, Budget};
 use autodispatch_greedy::Greedy;
 use autodispatch_model::build::objective;
 use autodispatch_model::solver::Solution;
@@ -43,11 +46,29 @@ pub(crate) fn greedy_start(
     (warm, rest)
 }
 
-/// MILP first, the greedy plan when the MILP fails or finds nothing better
-/// in time (`--solver auto`).
-#[derive(Debug, Clone, Default)]
+/// Ruin and recreate's counted work is sized for this share of the limit,
+/// and cut at the second share at the latest (shares under a short limit,
+/// where greedy has half the time, in the second pair).
+const LNS_SHARES: (f64, f64) = (0.35, 0.5);
+const LNS_SHARES_SHORT: (f64, f64) = (0.15, 0.7);
+
+/// Greedy, ruin and recreate from greedy's plan, then the MILP warm-started
+/// with that plan and every route the search kept; the heuristic plan when
+/// the MILP fails or finds nothing better in time (`--solver auto`).
+#[derive(Debug, Clone)]
 pub struct Auto {
     pub milp: Milp,
+    /// Run ruin and recreate between greedy and the MILP.
+    pub use_lns: bool,
+}
+
+impl Default for Auto {
+    fn default() -> Self {
+        Self {
+            milp: Milp::default(),
+            use_lns: true,
+        }
+    }
 }
 
 impl Auto {
@@ -56,6 +77,7 @@ impl Auto {
     pub fn with_failing_milp() -> Self {
         Self {
             milp: Milp::failing(),
+            ..Self::default()
         }
     }
 }
@@ -66,42 +88,76 @@ impl Solver for Auto {
     }
 
     fn solve(&self, inst: &Instance, opts: &SolveOptions) -> Result<Solution, SolveError> {
+        let t0 = Instant::now();
         let (warm, rest) = greedy_start(inst, opts);
         let Some(greedy) = warm else {
             // nothing to fall back on: the MILP alone
             return self.milp.run(inst, &rest, None).map(|o| o.solution);
         };
-        let greedy_obj = objective(inst, &greedy.schedule);
+        let (heur, routes, what) = if self.use_lns {
+            let (work, end) = if opts.time_limit < SHORT_LIMIT {
+                LNS_SHARES_SHORT
+            } else {
+                LNS_SHARES
+            };
+            // sized by the limit, not by what greedy left, so the plan does
+            // not depend on how fast greedy ran
+            let budget = Budget::new(
+                inst,
+                opts.seed,
+                opts.time_limit.mul_f64(work),
+                t0 + opts.time_limit.mul_f64(end),
+            );
+            let run = ruin_and_recreate(inst, &greedy.schedule, &budget);
+            let what = format!(
+                "greedy + ruin and recreate ({} iterations{})",
+                run.iterations,
+                if run.cut { ", cut by the clock" } else { "" }
+            );
+            (run.schedule, run.routes, what)
+        } else {
+            (greedy.schedule.clone(), Vec::new(), "greedy".to_string())
+        };
+        let heur_obj = objective(inst, &heur);
+        let rest = SolveOptions {
+            time_limit: opts.time_limit.saturating_sub(t0.elapsed()),
+            ..opts.clone()
+        };
         if rest.time_limit < MILP_MIN_TIME {
             return Ok(Solution {
+                schedule: heur,
+                status: greedy.status,
+                bound: None,
                 note: Some(format!(
-                    "{:.2} s left after greedy is too little for the MILP; the greedy plan is used",
+                    "{:.2} s left after {what} is too little for the MILP; that plan is used",
                     rest.time_limit.as_secs_f64()
                 )),
-                ..greedy
             });
         }
         let fallback = |why: String, bound: Option<f64>| Solution {
-            schedule: greedy.schedule.clone(),
+            schedule: heur.clone(),
             status: SolverStatus::Fallback,
-            bound: bound.filter(|b| *b >= greedy_obj - 1e-6),
+            bound: bound.filter(|b| *b >= heur_obj - 1e-6),
             note: Some(why),
         };
-        // a bug in the MILP must not cost the greedy plan we already have
+        // a bug in the MILP must not cost the plan we already have
         let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            self.milp.run(inst, &rest, Some(&greedy.schedule))
+            self.milp.run_with_routes(inst, &rest, Some(&heur), &routes)
         }))
         .unwrap_or_else(|_| Err(SolveError::Failed("the MILP panicked".into())));
         match run {
-            Err(e) => Ok(fallback(format!("{e}; the greedy plan is used"), None)),
-            Ok(o) if o.objective < greedy_obj - 1e-6 * greedy_obj.abs().max(1.0) => Ok(fallback(
+            Err(e) => Ok(fallback(format!("{e}; the plan of {what} is used"), None)),
+            Ok(o) if o.objective < heur_obj - 1e-6 * heur_obj.abs().max(1.0) => Ok(fallback(
                 format!(
-                    "the MILP found nothing better in time ({:.2} < greedy {:.2}); the greedy plan is used",
-                    o.objective, greedy_obj
+                    "the MILP found nothing better in time ({:.2} < {:.2}); the plan of {what} is used",
+                    o.objective, heur_obj
                 ),
                 o.solution.bound,
             )),
-            Ok(o) => Ok(o.solution),
+            Ok(o) => Ok(Solution {
+                note: o.solution.note.map(|n| format!("{what}, then MILP: {n}")),
+                ..o.solution
+            }),
         }
     }
 }

@@ -157,6 +157,23 @@ impl Milp {
         opts: &SolveOptions,
         warm: Option<&Schedule>,
     ) -> Result<Outcome, SolveError> {
+        self.run_with_routes(inst, opts, warm, &[])
+    }
+
+    /// [`Self::run`] with more routes known to time, (technician, stops),
+    /// as columns from the start: another search's good routes, which the
+    /// integer master may combine in ways that search did not.
+    ///
+    /// # Errors
+    /// The LP or integer backend failed on the first round.
+    #[allow(clippy::too_many_lines)]
+    pub fn run_with_routes(
+        &self,
+        inst: &Instance,
+        opts: &SolveOptions,
+        warm: Option<&Schedule>,
+        routes: &[(usize, Vec<RouteStop>)],
+    ) -> Result<Outcome, SolveError> {
         if self.fail {
             return Err(SolveError::Failed(
                 "the MILP backend failed (injected)".into(),
@@ -176,9 +193,20 @@ impl Milp {
             .map(|t| TechData::new(inst, t, self.max_label_jobs, self.ng_size))
             .collect();
         let twins = twins(inst, &techs);
+        let warm_routes = warm.map(|s| warm::from_schedule(inst, s));
         let mut rows: Vec<usize> = techs
             .iter()
             .flat_map(|td| td.cands.iter().copied())
+            // a given route may hold a job pricing leaves out: it still
+            // needs its row, or two routes could both take it
+            .chain(
+                routes
+                    .iter()
+                    .map(|r| &r.1)
+                    .chain(warm_routes.iter().flatten())
+                    .flat_map(|stops| stops.iter().filter(|s| s.fixed.is_none()))
+                    .map(|s| s.job),
+            )
             .collect();
         rows.sort_unstable();
         rows.dedup();
@@ -203,11 +231,26 @@ impl Milp {
             })
             .collect();
 
+        for (t, stops) in routes {
+            if *t >= n_techs || techs[*t].cands.is_empty() {
+                continue;
+            }
+            if let Some(c) = Column::new(inst, *t, stops.clone()) {
+                // an identical technician can drive the same route
+                for &t2 in &twins[*t] {
+                    let mut c2 = c.clone();
+                    c2.tech = t2;
+                    pool.add(c2);
+                }
+                pool.add(c);
+            }
+        }
+
         // warm starts: our insertion, and the given schedule
         let mut starts: Vec<Vec<usize>> = Vec::new();
         let mut route_sets = vec![warm::insertion(inst, &techs)];
-        if let Some(s) = warm {
-            route_sets.push(warm::from_schedule(inst, s));
+        if let Some(w) = warm_routes {
+            route_sets.push(w);
         }
         for routes in route_sets {
             let mut pick = Vec::new();
