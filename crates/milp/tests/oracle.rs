@@ -1,43 +1,13 @@
 //! The route-based optimum against brute force on random tiny days, with
 //! every plan checker-clean and the bound never below the objective.
 
-use std::time::Duration;
+mod common;
 
 use autodispatch_milp::oracle::{arc_milp, brute_force, brute_force_ts_fixed};
 use autodispatch_milp::{Auto, Milp};
-use autodispatch_model::check::check;
-use autodispatch_model::solver::Solution;
-use autodispatch_model::{
-    build_plan, Instance, Problem, SolveOptions, Solver, SolverInfo, SolverStatus,
-};
+use autodispatch_model::{Instance, Solver, SolverStatus};
 use autodispatch_testkit::random_day;
-
-fn opts(secs: u64) -> SolveOptions {
-    SolveOptions {
-        time_limit: Duration::from_secs(secs),
-        ..SolveOptions::default()
-    }
-}
-
-fn assert_clean(p: &Problem, inst: &Instance, sol: &Solution, what: &str) {
-    let plan = build_plan(
-        inst,
-        &sol.schedule,
-        SolverInfo {
-            name: "milp".into(),
-            status: sol.status,
-            seconds: 0.0,
-            bound: sol.bound,
-            note: sol.note.clone(),
-        },
-    );
-    let report = check(p, &plan.to_value());
-    assert!(
-        report.violations.is_empty(),
-        "{what}: {:?}",
-        report.violations
-    );
-}
+use common::{assert_clean, opts};
 
 #[test]
 fn route_based_optimum_equals_brute_force_on_tiny_days() {
