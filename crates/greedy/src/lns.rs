@@ -28,7 +28,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::eval::Route;
-use crate::state::{extra_drive, last_position, may_fit_tight, Ctx, Sol, EPS};
+use crate::state::{extra_drive, may_fit_tight, Ctx, Sol, EPS};
 
 /// Nearest jobs kept per job: where strings are looked for.
 const NEAR: usize = 40;
@@ -42,9 +42,16 @@ const SHAPE: f64 = 1e-3;
 const BLINK: f64 = 0.01;
 /// Unassigned jobs among each removed job's nearest tried with it.
 const NEAR_UNASSIGNED: usize = 8;
-/// Start and end temperature, in units of the mean job value.
-const T_START: f64 = 2.0;
-const T_END: f64 = 0.02;
+/// Start and end temperature, in units of the mean job value. With a
+/// drive cost, moves change the objective by fine steps (drive saved or
+/// spent) and a cool search does best (measured on `bench_day` 100, 300
+/// and 1000 jobs: 0.1 beat 0.02, 0.5 and 2). With none (TOPTW), plans of
+/// equal value form wide plateaus, and the search must give up whole jobs
+/// to cross them (2 beat 0.5 and 5 on pr01–pr10).
+const T_START: f64 = 0.1;
+const T_END: f64 = 0.001;
+const T_START_PRIZE: f64 = 2.0;
+const T_END_PRIZE: f64 = 0.02;
 /// Iterations per job with candidates, at most.
 const ITERATIONS_PER_JOB: u64 = 600;
 /// Counted work per second on a busy core: measured with
@@ -143,7 +150,11 @@ pub(crate) fn search(ctx: &Ctx, start: Sol, budget: &Budget) -> Run {
     let all: Vec<usize> = (0..inst.techs.len()).collect();
     keep(&cur, &all, &mut routes);
     let scale = l.mean_value();
-    let (t0, t1) = (T_START * scale, T_END * scale);
+    let (t0, t1) = if inst.drive_cost > 0.0 {
+        (T_START * scale, T_END * scale)
+    } else {
+        (T_START_PRIZE * scale, T_END_PRIZE * scale)
+    };
     let mut iterations = 0;
     let mut improvements = 0;
     let mut cut = false;
@@ -220,8 +231,18 @@ struct Lns<'a, 'b> {
     tie: f64,
     rng: ChaCha8Rng,
     work: u64,
-    /// Routes changed by this iteration, as they were.
-    undo: Vec<(usize, Route)>,
+    /// Routes changed by this iteration, as they were, with their version.
+    undo: Vec<(usize, Route, u64)>,
+    /// Per technician, a number that changes whenever its route does (and
+    /// comes back with the route on rollback).
+    version: Vec<u64>,
+    versions_used: u64,
+    /// Per candidate pair (offset of the job in `cand_off` plus the index
+    /// of the technician in its candidates): the route version in which
+    /// the job had no place at all, so an unchanged route is not scanned
+    /// again. Most iterations are rolled back, so these mostly stay true.
+    no_place: Vec<u64>,
+    cand_off: Vec<usize>,
     touched: Vec<bool>,
     /// Value and drive of the touched routes before the change.
     old: (f64, f64),
@@ -249,6 +270,13 @@ impl<'a, 'b> Lns<'a, 'b> {
             .filter(|&j| !ctx.cands[j].is_empty())
             .collect();
         let near = crate::search::neighbours(ctx, NEAR);
+        let mut cand_off = Vec::with_capacity(inst.jobs.len() + 1);
+        let mut off = 0;
+        for c in &ctx.cands {
+            cand_off.push(off);
+            off += c.len();
+        }
+        cand_off.push(off);
         let mean_leg = mean_nearest_leg(inst, &near);
         let mut l = Self {
             ctx,
@@ -259,6 +287,10 @@ impl<'a, 'b> Lns<'a, 'b> {
             rng: ChaCha8Rng::seed_from_u64(seed ^ 0x5157_5252),
             work: 0,
             undo: Vec::new(),
+            version: vec![1; inst.techs.len()],
+            versions_used: 1,
+            no_place: vec![0; cand_off.last().copied().unwrap_or(0)],
+            cand_off,
             touched: vec![false; inst.techs.len()],
             old: (0.0, 0.0),
             removed: Vec::new(),
@@ -318,26 +350,33 @@ impl<'a, 'b> Lns<'a, 'b> {
             let (v, d) = self.route_eval(sol, t);
             self.old.0 += v;
             self.old.1 += d;
-            self.undo.push((t, sol.routes[t].clone()));
+            self.undo.push((t, sol.routes[t].clone(), self.version[t]));
         }
     }
 
+    /// Route `t` changed.
+    fn bump(&mut self, t: usize) {
+        self.versions_used += 1;
+        self.version[t] = self.versions_used;
+    }
+
     fn commit(&mut self) {
-        for &(t, _) in &self.undo {
+        for &(t, _, _) in &self.undo {
             self.touched[t] = false;
         }
         self.undo.clear();
     }
 
     fn rollback(&mut self, sol: &mut Sol) {
-        for &(t, _) in &self.undo {
+        for &(t, _, _) in &self.undo {
             for st in &sol.routes[t].stops {
                 if sol.tech_of[st.job] == Some(t) {
                     sol.tech_of[st.job] = None;
                 }
             }
         }
-        for (t, old) in self.undo.drain(..) {
+        for (t, old, version) in self.undo.drain(..) {
+            self.version[t] = version;
             for st in &old.stops {
                 if self.inst.jobs[st.job].class == JobClass::Managed {
                     sol.tech_of[st.job] = Some(t);
@@ -414,6 +453,7 @@ impl<'a, 'b> Lns<'a, 'b> {
         if !sol.set_route(self.inst, t, stops) {
             return false;
         }
+        self.bump(t);
         self.removed.extend(gone);
         true
     }
@@ -533,6 +573,7 @@ impl<'a, 'b> Lns<'a, 'b> {
                 self.touch(sol, t);
                 self.work += TIMING_WORK * (sol.routes[t].len() as u64 + 1);
                 sol.insert(inst, t, p, j);
+                self.bump(t);
             }
         }
         self.pool = pool;
@@ -542,25 +583,21 @@ impl<'a, 'b> Lns<'a, 'b> {
     /// its candidate technicians, skipping places at random (blinks).
     fn best_place(&mut self, sol: &Sol, j: usize) -> Option<(usize, usize)> {
         let inst = self.inst;
-        let jl = inst.jobs[j].loc;
         self.places.clear();
-        for &t in &self.ctx.cands[j] {
-            let r = &sol.routes[t];
-            let profit = inst.profit(j, t);
-            if profit <= 0.0 {
+        for (i, &t) in self.ctx.cands[j].iter().enumerate() {
+            let slot = self.cand_off[j] + i;
+            if self.no_place[slot] == self.version[t] {
+                self.work += 1;
+                debug_assert!(
+                    places_in(inst, self.shape, sol, j, t, &mut Vec::new()) == 0,
+                    "the no-place mark of job {j} with technician {t} is stale"
+                );
                 continue;
             }
-            let last = last_position(inst, r, j);
-            self.work += self.pos_work * (last as u64 + 3);
-            for p in 0..=last {
-                if may_fit_tight(inst, t, r, j, p) {
-                    let ed = extra_drive(inst, t, r, p, jl);
-                    // places by value less weighted drive; only gains count
-                    if profit - inst.drive_cost * ed > EPS {
-                        let w = inst.drive_cost + self.shape;
-                        self.places.push((profit - w * ed, t, p));
-                    }
-                }
+            let (first, last) = position_range(inst, &sol.routes[t], j);
+            self.work += self.pos_work * ((last + 1).saturating_sub(first) as u64 + 3);
+            if places_in(inst, self.shape, sol, j, t, &mut self.places) == 0 {
+                self.no_place[slot] = self.version[t];
             }
         }
         // best first; usually the first or second place times, so pick
@@ -587,6 +624,68 @@ impl<'a, 'b> Lns<'a, 'b> {
         }
         None
     }
+}
+
+/// Adds to `out` every place of job `j` in technician `t`'s route that
+/// passes the quick tests and gains value: (value less drive weighted by
+/// the drive cost and `shape`, technician, position). Returns how many.
+fn places_in(
+    inst: &Instance,
+    shape: f64,
+    sol: &Sol,
+    j: usize,
+    t: usize,
+    out: &mut Vec<(f64, usize, usize)>,
+) -> usize {
+    let r = &sol.routes[t];
+    let profit = inst.profit(j, t);
+    if profit <= 0.0 {
+        return 0;
+    }
+    let jl = inst.jobs[j].loc;
+    let before = out.len();
+    let (first, last) = position_range(inst, r, j);
+    for p in first..=last {
+        if may_fit_tight(inst, t, r, j, p) {
+            let ed = extra_drive(inst, t, r, p, jl);
+            // only gains count
+            if profit - inst.drive_cost * ed > EPS {
+                out.push((profit - (inst.drive_cost + shape) * ed, t, p));
+            }
+        }
+    }
+    out.len() - before
+}
+
+/// The positions of route `r` where job `j` may go, by binary search:
+/// ends and latest starts ([`Route::latest`]) both grow along a route, so
+/// the job must come after every stop that must start before it can end,
+/// and before every stop that ends after its window closes. (Where
+/// double-booked fixed stops break the order this only skips places.)
+fn position_range(inst: &Instance, r: &Route, j: usize) -> (usize, usize) {
+    let job = &inst.jobs[j];
+    let end = job.window.0.max(inst.now) + job.duration;
+    let first = r.latest.partition_point(|&l| l < end);
+    let we = job.window.1;
+    let n_before = partition(r.len(), |k| {
+        r.starts[k] + inst.jobs[r.stops[k].job].duration <= we
+    });
+    (first.min(n_before), n_before)
+}
+
+/// The number of leading indices in `0..n` for which `pred` holds, for a
+/// `pred` true then false.
+fn partition(n: usize, pred: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if pred(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
 }
 
 /// Mean drive from a job to its nearest neighbour: the typical leg.

@@ -154,15 +154,19 @@ pub fn may_fit(inst: &Instance, t: usize, r: &Route, j: usize, p: usize) -> bool
         .is_some_and(|m| inst.drive(r.loc_before(inst, t, p), jl) > m)
 }
 
-/// [`may_fit`], and also: the job reached by its drive from the previous
-/// stop inside its window, and the next stop reachable by its latest start
-/// ([`Route::latest`]). Still only a necessary condition.
+/// A sharper [`may_fit`] (it implies every test of that one): the job
+/// reached by its drive from the previous stop inside its window, and the
+/// next stop reachable by its latest start ([`Route::latest`]). Still only
+/// a necessary condition.
 #[inline]
 pub fn may_fit_tight(inst: &Instance, t: usize, r: &Route, j: usize, p: usize) -> bool {
-    if !may_fit(inst, t, r, j, p) {
+    let job = &inst.jobs[j];
+    if inst
+        .max_drive
+        .is_some_and(|m| inst.drive(r.loc_before(inst, t, p), job.loc) > m)
+    {
         return false;
     }
-    let job = &inst.jobs[j];
     let mut s = job.window.0.max(inst.now);
     if p > 0 {
         let k = p - 1;
@@ -402,6 +406,47 @@ impl Sol {
                 .enumerate()
                 .map(|(t, r)| r.visits(inst, t))
                 .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tight_tests {
+    use super::*;
+
+    /// The sharper quick test never rules out a place that times.
+    #[test]
+    fn may_fit_tight_never_rejects_a_feasible_place() {
+        for (seed, jobs, techs) in [(1, 1000, 120), (2, 300, 40), (3, 100, 15)] {
+            let p = autodispatch_testkit::bench_day(seed, jobs, techs);
+            let inst = Instance::new(&p);
+            let ctx = Ctx::new(&inst);
+            let mut sol = Sol::initial(&inst);
+            let mut scratch = Scratch::default();
+            let (mut feasible, mut missed) = (0, 0);
+            for &j in &ctx.managed {
+                for &t in &ctx.cands[j] {
+                    let r = &sol.routes[t];
+                    for p in 0..=r.len() {
+                        if fits_at(&inst, t, r, j, p) {
+                            feasible += 1;
+                            if !may_fit_tight(&inst, t, r, j, p) {
+                                missed += 1;
+                            }
+                        }
+                    }
+                }
+                if let Some((t, p, _)) =
+                    crate::construct::best_over_techs(&ctx, &sol, j, EPS, &mut scratch)
+                {
+                    sol.insert(&inst, t, p, j);
+                }
+            }
+            assert!(feasible > 0);
+            assert_eq!(
+                missed, 0,
+                "day {jobs}x{techs}: {missed} of {feasible} feasible places ruled out"
+            );
         }
     }
 }
