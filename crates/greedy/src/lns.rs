@@ -53,7 +53,7 @@ const T_END: f64 = 0.001;
 const T_START_PRIZE: f64 = 2.0;
 const T_END_PRIZE: f64 = 0.02;
 /// Iterations per job with candidates, at most.
-const ITERATIONS_PER_JOB: u64 = 600;
+const ITERATIONS_PER_JOB: u64 = 2000;
 /// Counted work per second on a busy core: measured with
 /// `examples/lns_days` at 130–165 million per second on TOPTW and 100- and
 /// 300-job days, 70–80 million (140–160 counted, with the scaling of
@@ -64,7 +64,7 @@ const WORK_PER_SECOND: f64 = 100.0e6;
 /// Counted work per stop timed, against 1 per position looked at.
 const TIMING_WORK: u64 = 4;
 /// Most distinct routes kept for other solvers (the MILP's columns).
-const MAX_ROUTES: usize = 50_000;
+const MAX_ROUTES: usize = 20_000;
 
 /// How long a run may go: every limit is a count but the deadline.
 #[derive(Debug, Clone, Copy)]
