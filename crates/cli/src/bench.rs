@@ -33,7 +33,8 @@ Exit 0 when every plan is valid, 1 when a plan is invalid or a solver failed \
 (the table is printed either way), 2 on bad input."
 )]
 pub struct Args {
-    /// Solvers to run, comma-separated, each on every day (greedy, auto, milp).
+    /// Solvers to run, comma-separated, each on every day (greedy, lns, auto,
+    /// milp).
     #[arg(long, default_value = "greedy,auto", value_name = "LIST")]
     pub solvers: String,
     /// Wall-clock budget of each solver run, in seconds.

@@ -14,8 +14,10 @@ use crate::common::{load_problem, solver_by_name, usage, write_output, SOLVER_NA
 pub struct Args {
     /// The day to plan (FORMAT.md `dispatch-problem/1`).
     pub problem: PathBuf,
-    /// Which solver plans the day: auto (MILP with a proven bound, the greedy
-    /// plan when the MILP fails or finds nothing better), milp, or greedy.
+    /// Which solver plans the day: auto (greedy, ruin and recreate, then the
+    /// MILP with a proven bound; the heuristic plan when the MILP fails or
+    /// finds nothing better), milp, lns (greedy + ruin and recreate), or
+    /// greedy.
     #[arg(long, default_value = "auto", value_name = "NAME")]
     pub solver: String,
     /// Wall-clock budget in seconds.

@@ -509,7 +509,7 @@ fn generate_never_panics_on_mutated_scenarios() {
     assert!(seen[0] > 0 && seen[2] > 0, "exits 0/1/2: {seen:?}");
 }
 
-/// Every solver the CLI builds on (greedy, milp, auto) plans random days,
+/// Every solver the CLI builds on (greedy, lns, milp, auto) plans random days,
 /// special kinds included, checker-clean and losing no job; a plan called
 /// optimal is no worse than greedy's, and a stated bound is not below the
 /// plan's objective.
@@ -535,7 +535,8 @@ fn every_solver_plans_random_days_cleanly() {
         };
         let greedy = autodispatch_greedy::Greedy.solve(&inst, &opts).unwrap();
         let g = objective(&inst, &greedy.schedule);
-        let solvers: [(&str, Box<dyn Solver>); 2] = [
+        let solvers: [(&str, Box<dyn Solver>); 3] = [
+            ("lns", Box::new(autodispatch_greedy::Lns)),
             ("milp", Box::new(autodispatch_milp::Milp::default())),
             ("auto", Box::new(autodispatch_milp::Auto::default())),
         ];

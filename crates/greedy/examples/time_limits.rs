@@ -1,6 +1,6 @@
 //! Time limits kept by the command line (issue 6, item 4): writes 1000-job,
 //! 120-technician `bench_day`s, runs `autodispatch solve --time-limit 3` on
-//! each with every solver the binary offers (greedy, milp, auto; the ones it
+//! each with every solver the binary offers (greedy, lns, milp, auto; the ones it
 //! does not know are reported as such), and reports the process's wall time
 //! against the limit + 10% + 0.2 s.
 //!
@@ -48,7 +48,7 @@ fn main() -> ExitCode {
             autodispatch_testkit::bench_day(seed, 1000, 120).to_json(),
         )
         .expect("the day is written");
-        for solver in ["greedy", "milp", "auto"] {
+        for solver in ["greedy", "lns", "milp", "auto"] {
             let plan = dir.join(format!("plan-{seed}-{solver}.json"));
             let started = Instant::now();
             let out = Command::new(&bin)

@@ -1,5 +1,5 @@
 //! TOPTW benchmark: `cargo run --release -p autodispatch-milp --example toptw -- SECONDS [FILTER [SOLVER]]`
-//! (SOLVER `auto`, the default, or `milp`)
+//! (SOLVER `auto`, the default, `milp` or `lns`)
 //! solves pr01-pr10 with 1-4 tours and c101/r101/rc101 with 1 tour and
 //! compares with the best-known scores of ../shared/benchmarks/toptw/bks.csv.
 
@@ -17,6 +17,7 @@ fn main() {
     let filter = args.get(1).cloned().unwrap_or_default();
     let solver: Box<dyn Solver> = match args.get(2).map_or("auto", String::as_str) {
         "milp" => Box::new(Milp::default()),
+        "lns" => Box::new(autodispatch_greedy::Lns),
         _ => Box::new(Auto::default()),
     };
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/benchmarks/toptw");
