@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant};
 
 use autodispatch_greedy::lns::{ruin_and_recreate, Budget};
-use autodispatch_greedy::Greedy;
+use autodispatch_greedy::{baseline, Greedy};
 use autodispatch_model::build::objective;
 use autodispatch_model::{load_problem_file, Instance, SolveOptions, Solver};
 
@@ -39,7 +39,7 @@ fn main() {
             let t1 = Instant::now();
             let run = ruin_and_recreate(&inst, &g.schedule, &budget);
             println!(
-            "{}\tgreedy {:.2}\tlns {:.2}\t{:.2}s\tgreedy {:.2}s\t{} iterations, {} improvements, {} work",
+            "{}\tgreedy {:.2}\tlns {:.2}\t{:.2}s\tgreedy {:.2}s\t{} iterations, {} improvements, {} work\tbaseline {:.2}",
             problem.name,
             objective(&inst, &g.schedule),
             objective(&inst, &run.schedule),
@@ -47,7 +47,8 @@ fn main() {
             g_secs,
             run.iterations,
             run.improvements,
-            run.work
+            run.work,
+            objective(&inst, &baseline(&inst))
         );
         }
     }

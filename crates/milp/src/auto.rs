@@ -9,7 +9,7 @@ use autodispatch_greedy::lns::{ruin_and_recreate, Budget};
 use autodispatch_greedy::Greedy;
 use autodispatch_model::build::objective;
 use autodispatch_model::solver::Solution;
-use autodispatch_model::{Instance, SolveError, SolveOptions, Solver, SolverStatus};
+use autodispatch_model::{Instance, Schedule, SolveError, SolveOptions, Solver, SolverStatus};
 
 use crate::Milp;
 
@@ -46,11 +46,42 @@ pub(crate) fn greedy_start(
     (warm, rest)
 }
 
-/// Ruin and recreate's counted work is sized for this share of the limit,
-/// and cut at the second share at the latest (shares under a short limit,
-/// where greedy has half the time, in the second pair).
-const LNS_SHARES: (f64, f64) = (0.35, 0.5);
+/// Ruin and recreate's counted work is sized for the first share of the
+/// limit and cut at the second at the latest. Where the MILP's pricing is
+/// quick (short routes, a few dozen technicians: generated 100- and
+/// 300-job days) the MILP makes better use of the time, so ruin and
+/// recreate gets little of it; where pricing is slow (long routes as in
+/// TOPTW, or over 60 technicians) it gets more. Under a short limit greedy
+/// has half the time.
+const LNS_SHARES_MILP_FIRST: (f64, f64) = (0.15, 0.25);
+const LNS_SHARES_LNS_FIRST: (f64, f64) = (0.5, 0.65);
 const LNS_SHARES_SHORT: (f64, f64) = (0.15, 0.7);
+/// Technicians above which pricing every one of them is slow (as the MILP's
+/// own `big`).
+const MANY_TECHS: usize = 60;
+/// Mean stops per route of greedy's plan above which routes count as long.
+const LONG_ROUTE: f64 = 8.0;
+
+/// The shares of ruin and recreate for a day, from greedy's plan of it (so
+/// the choice depends on the day, never on the clock).
+fn lns_shares(inst: &Instance, greedy: &Schedule, limit: std::time::Duration) -> (f64, f64) {
+    if limit < SHORT_LIMIT {
+        return LNS_SHARES_SHORT;
+    }
+    let used: Vec<usize> = greedy
+        .routes
+        .iter()
+        .map(Vec::len)
+        .filter(|&n| n > 0)
+        .collect();
+    #[allow(clippy::cast_precision_loss)]
+    let mean = used.iter().sum::<usize>() as f64 / used.len().max(1) as f64;
+    if inst.techs.len() > MANY_TECHS || mean > LONG_ROUTE {
+        LNS_SHARES_LNS_FIRST
+    } else {
+        LNS_SHARES_MILP_FIRST
+    }
+}
 
 /// Greedy, ruin and recreate from greedy's plan, then the MILP warm-started
 /// with that plan and every route the search kept; the heuristic plan when
@@ -95,11 +126,7 @@ impl Solver for Auto {
             return self.milp.run(inst, &rest, None).map(|o| o.solution);
         };
         let (heur, routes, what) = if self.use_lns {
-            let (work, end) = if opts.time_limit < SHORT_LIMIT {
-                LNS_SHARES_SHORT
-            } else {
-                LNS_SHARES
-            };
+            let (work, end) = lns_shares(inst, &greedy.schedule, opts.time_limit);
             // sized by the limit, not by what greedy left, so the plan does
             // not depend on how fast greedy ran
             let budget = Budget::new(
