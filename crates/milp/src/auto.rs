@@ -50,11 +50,16 @@ pub(crate) fn greedy_start(
 /// limit and cut at the second at the latest. Where the MILP's pricing is
 /// quick (short routes, a few dozen technicians: generated 100- and
 /// 300-job days) the MILP makes better use of the time, so ruin and
-/// recreate gets little of it; where pricing is slow (long routes as in
-/// TOPTW, or over 60 technicians) it gets more. Under a short limit greedy
-/// has half the time.
+/// recreate gets little of it; with long routes (TOPTW) it gets a third,
+/// the MILP then combining its routes; with over 60 technicians, where
+/// pricing them all is slow, it gets half. Measured (docs/benchmarks.md):
+/// on 300-job days the MILP-first shares gained 0.3–2.4% on four days of
+/// five over (0.35, 0.5); on TOPTW (0.5, 0.65) lost 0.25 points of the
+/// mean against (0.35, 0.5); on 1000-job days it gained 0.2–0.3%. Under
+/// a short limit greedy has half the time.
 const LNS_SHARES_MILP_FIRST: (f64, f64) = (0.15, 0.25);
-const LNS_SHARES_LNS_FIRST: (f64, f64) = (0.5, 0.65);
+const LNS_SHARES_LONG_ROUTES: (f64, f64) = (0.35, 0.5);
+const LNS_SHARES_MANY_TECHS: (f64, f64) = (0.5, 0.65);
 const LNS_SHARES_SHORT: (f64, f64) = (0.15, 0.7);
 /// Technicians above which pricing every one of them is slow (as the MILP's
 /// own `big`).
@@ -76,8 +81,10 @@ fn lns_shares(inst: &Instance, greedy: &Schedule, limit: std::time::Duration) ->
         .collect();
     #[allow(clippy::cast_precision_loss)]
     let mean = used.iter().sum::<usize>() as f64 / used.len().max(1) as f64;
-    if inst.techs.len() > MANY_TECHS || mean > LONG_ROUTE {
-        LNS_SHARES_LNS_FIRST
+    if inst.techs.len() > MANY_TECHS {
+        LNS_SHARES_MANY_TECHS
+    } else if mean > LONG_ROUTE {
+        LNS_SHARES_LONG_ROUTES
     } else {
         LNS_SHARES_MILP_FIRST
     }
