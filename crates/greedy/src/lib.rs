@@ -44,11 +44,7 @@ impl Solver for Greedy {
     }
 
     fn solve(&self, inst: &Instance, opts: &SolveOptions) -> Result<Solution, SolveError> {
-        // a limit too large for the clock means no limit
-        let now = Instant::now();
-        let deadline = now
-            .checked_add(opts.time_limit)
-            .unwrap_or_else(|| now + Duration::from_secs(365 * 24 * 3600));
+        let deadline = deadline_after(opts.time_limit);
         let ctx = Ctx::new(inst);
         let mut scratch = Scratch::default();
         // Small days search from every start and keep the best; large ones
@@ -129,10 +125,7 @@ impl Solver for Lns {
     }
 
     fn solve(&self, inst: &Instance, opts: &SolveOptions) -> Result<Solution, SolveError> {
-        let now = Instant::now();
-        let deadline = now
-            .checked_add(opts.time_limit.mul_f64(0.95))
-            .unwrap_or_else(|| now + Duration::from_secs(365 * 24 * 3600));
+        let deadline = deadline_after(opts.time_limit.mul_f64(0.95));
         let g_opts = SolveOptions {
             time_limit: opts.time_limit.mul_f64(LNS_GREEDY_SHARE),
             ..opts.clone()
@@ -169,6 +162,14 @@ impl Solver for Lns {
             )),
         })
     }
+}
+
+/// The instant `limit` from now; a limit too large for the clock means no
+/// limit.
+fn deadline_after(limit: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(limit)
+        .unwrap_or_else(|| now + Duration::from_secs(365 * 24 * 3600))
 }
 
 /// Total candidate (job, technician) pairs up to which every start runs.

@@ -54,12 +54,12 @@ const T_START_PRIZE: f64 = 2.0;
 const T_END_PRIZE: f64 = 0.02;
 /// Iterations per job with candidates, at most.
 const ITERATIONS_PER_JOB: u64 = 2000;
-/// Counted work per second on a busy core: measured with
-/// `examples/lns_days` at 130–165 million per second on TOPTW and 100- and
-/// 300-job days, 70–80 million (140–160 counted, with the scaling of
-/// [`Lns::pos_work`]) on 1000-job days, with the other core busy. A run
-/// sized with this rate on 70% of its time ends on its own count well
-/// before its deadline unless the machine is badly overloaded.
+/// Counted work per second assumed by [`Budget::new`]. Measured with
+/// `cargo bench --bench lns` (after the last speed-ups): 87–94 million on
+/// 100-, 300- and 1000-job days on a quiet core, about half that with the
+/// other core busy. Callers cut runs well after the nominal time (`lns`:
+/// work for 70% of the limit, deadline at 95%), so on a quiet machine runs
+/// end on their count.
 const WORK_PER_SECOND: f64 = 100.0e6;
 /// Counted work per stop timed, against 1 per position looked at.
 const TIMING_WORK: u64 = 4;

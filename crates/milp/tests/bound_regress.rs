@@ -8,12 +8,13 @@ use std::time::Duration;
 use autodispatch_greedy::Greedy;
 use autodispatch_milp::Milp;
 use autodispatch_model::build::objective;
-use autodispatch_model::check::check;
 use autodispatch_model::{
-    build_plan, load_problem_file, Instance, Problem, SolveOptions, Solver, SolverInfo,
-    SolverStatus,
+    load_problem_file, Instance, Problem, SolveOptions, Solver, SolverStatus,
 };
 use autodispatch_testkit::random_day;
+
+mod common;
+use common::assert_clean;
 
 fn opts(secs: f64, seed: u64) -> SolveOptions {
     SolveOptions {
@@ -35,23 +36,7 @@ fn assert_bound_valid(p: &Problem, secs: f64, seed: u64, what: &str) {
     let obj = objective(&inst, &sol.schedule);
     // routes may end in a later shift than `schedule` would time them:
     // the checker must agree they are valid
-    let plan = build_plan(
-        &inst,
-        &sol.schedule,
-        SolverInfo {
-            name: "milp".into(),
-            status: sol.status,
-            seconds: 0.0,
-            bound: sol.bound,
-            note: sol.note.clone(),
-        },
-    );
-    let report = check(p, &plan.to_value());
-    assert!(
-        report.violations.is_empty(),
-        "{what}: {:?}",
-        report.violations
-    );
+    assert_clean(p, &inst, &sol, what);
     let tol = |v: f64| 1e-6 * v.abs().max(1.0);
     // the bound is only ever dropped when pricing missed routes
     assert!(
