@@ -237,6 +237,16 @@ pub fn arc_milp(inst: &Instance, time_limit: f64) -> Result<Option<f64>, String>
         };
         let loc_of = |v: usize| job_of(v).map_or(tech.start_loc, |j| inst.jobs[j].loc);
         let fixed_start = |v: usize| fixed[v - 1 - n].fixed.unwrap_or(0.0);
+        // busy until the latest end of any fixed stop so far: fixed stops
+        // may overlap (a double booking), and `route::schedule` starts the
+        // next stop no earlier than that
+        let fixed_busy: Vec<f64> = fixed
+            .iter()
+            .scan(f64::NEG_INFINITY, |busy, f| {
+                *busy = busy.max(f.fixed.unwrap_or(0.0) + inst.jobs[f.job].duration);
+                Some(*busy)
+            })
+            .collect();
         let mut arcs: Vec<(usize, usize, Variable)> = Vec::new();
         for a in 0..end {
             for b in 1..=end {
@@ -398,7 +408,11 @@ pub fn arc_milp(inst: &Instance, time_limit: f64) -> Result<Option<f64>, String>
                     );
                 } else if a_fixed {
                     let fa_end = fixed_start(a) + inst.jobs[job_of(a).expect("a job")].duration;
-                    cons.push((Expression::from(sb) - rel(fa_end) - leg + big * nx).geq(0.0));
+                    cons.push(
+                        (Expression::from(sb) - rel(fa_end) - leg + big * nx.clone()).geq(0.0),
+                    );
+                    let busy = fixed_busy[a - 1 - n];
+                    cons.push((Expression::from(sb) - rel(busy) + big * nx).geq(0.0));
                 }
             } else if b_fixed && a_mov {
                 let sa = start[a].expect("a start");

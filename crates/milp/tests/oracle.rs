@@ -99,6 +99,22 @@ fn auto_keeps_the_milp_plan_when_it_is_at_least_as_good() {
     assert_clean(&p, &inst, &sol, "auto");
 }
 
+/// A technician with two overlapping locked jobs is busy until the later
+/// end: the compact MILP once started the next stop after the earlier one
+/// (found on this day by the HiGHS tests).
+#[test]
+fn compact_arc_milp_waits_out_overlapping_locked_jobs() {
+    let inst = Instance::new(&random_day(7019, 8, 2));
+    let (kept, _) = brute_force_ts_fixed(&inst).expect("a tiny day");
+    let arc = arc_milp(&inst, 30.0)
+        .expect("microlp runs")
+        .expect("solved in time");
+    assert!(
+        (arc - kept).abs() <= 1e-5 * kept.abs().max(1.0),
+        "arc MILP {arc} vs brute force {kept}"
+    );
+}
+
 #[test]
 fn compact_arc_milp_agrees_with_brute_force_and_the_route_model() {
     let mut solved = 0;
