@@ -74,10 +74,14 @@ fn without_timing(plan: &str) -> Value {
 }
 
 fn solve_text(day: &Path, threads: usize, seed: u64) -> String {
+    solve_text_with("greedy", day, threads, seed)
+}
+
+fn solve_text_with(solver: &str, day: &Path, threads: usize, seed: u64) -> String {
     let o = run(bin()
         .arg("solve")
         .arg(day)
-        .args(["--solver", "greedy", "--time-limit", "600", "--seed"])
+        .args(["--solver", solver, "--time-limit", "600", "--seed"])
         .arg(seed.to_string())
         .args(["--threads", &threads.to_string()]));
     assert_eq!(code(&o), 0, "{}: {}", day.display(), text(&o.stderr));
@@ -115,6 +119,36 @@ fn greedy_plans_are_byte_identical_across_thread_counts() {
                     .join("\n")
             };
             assert_eq!(strip(&one), strip(&other), "{name}: {threads} threads");
+        }
+    }
+}
+
+/// Ruin and recreate counts its work instead of watching the clock, so its
+/// plan too is the same for 1, 2 and 8 threads (and for a run on another
+/// day of the machine) when the limit is far away; another seed gives
+/// another search.
+#[test]
+fn lns_plans_are_identical_across_thread_counts_and_follow_the_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, day) in [
+        ("random-30", autodispatch_testkit::random_day(35, 30, 5)),
+        ("bench-100", autodispatch_testkit::bench_day(36, 100, 15)),
+    ] {
+        let path = write_day(dir.path(), name, &day);
+        let one = without_timing(&solve_text_with("lns", &path, 1, 5));
+        for threads in [2, 8] {
+            let other = without_timing(&solve_text_with("lns", &path, threads, 5));
+            assert!(
+                one == other,
+                "{name}: lns plan differs between 1 and {threads} threads"
+            );
+        }
+        if name == "bench-100" {
+            let reseeded = without_timing(&solve_text_with("lns", &path, 1, 6));
+            assert!(
+                one["routes"] != reseeded["routes"],
+                "{name}: the seed changes nothing"
+            );
         }
     }
 }
