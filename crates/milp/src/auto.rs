@@ -132,6 +132,7 @@ impl Solver for Auto {
             // nothing to fall back on: the MILP alone
             return self.milp.run(inst, &rest, None).map(|o| o.solution);
         };
+        let mut cut = greedy.status == SolverStatus::TimeLimit;
         let (heur, routes, what) = if self.use_lns {
             let (work, end) = lns_shares(inst, &greedy.schedule, opts.time_limit);
             // sized by the limit, not by what greedy left, so the plan does
@@ -143,6 +144,7 @@ impl Solver for Auto {
                 t0 + opts.time_limit.mul_f64(end),
             );
             let run = ruin_and_recreate(inst, &greedy.schedule, &budget);
+            cut |= run.cut;
             let what = format!(
                 "greedy + ruin and recreate ({} iterations{})",
                 run.iterations,
@@ -150,7 +152,7 @@ impl Solver for Auto {
             );
             (run.schedule, run.routes, what)
         } else {
-            (greedy.schedule.clone(), Vec::new(), "greedy".to_string())
+            (greedy.schedule, Vec::new(), "greedy".to_string())
         };
         let heur_obj = objective(inst, &heur);
         let rest = SolveOptions {
@@ -160,7 +162,11 @@ impl Solver for Auto {
         if rest.time_limit < MILP_MIN_TIME {
             return Ok(Solution {
                 schedule: heur,
-                status: greedy.status,
+                status: if cut {
+                    SolverStatus::TimeLimit
+                } else {
+                    SolverStatus::Feasible
+                },
                 bound: None,
                 note: Some(format!(
                     "{:.2} s left after {what} is too little for the MILP; that plan is used",
