@@ -141,15 +141,10 @@ impl Solver for Lns {
         );
         let run = lns::ruin_and_recreate(inst, &greedy.schedule, &budget);
         let cut = run.cut || greedy.status == SolverStatus::TimeLimit;
-        Ok(Solution {
-            schedule: run.schedule,
-            status: if cut {
-                SolverStatus::TimeLimit
-            } else {
-                SolverStatus::Feasible
-            },
-            bound: None,
-            note: Some(format!(
+        Ok(Solution::heuristic(
+            run.schedule,
+            cut,
+            format!(
                 "greedy, then ruin and recreate: {} iterations, {} improvements, {} work{}",
                 run.iterations,
                 run.improvements,
@@ -159,8 +154,8 @@ impl Solver for Lns {
                 } else {
                     ""
                 }
-            )),
-        })
+            ),
+        ))
     }
 }
 
@@ -197,26 +192,20 @@ impl Start {
 }
 
 fn finish(inst: &Instance, sol: &Sol, outcome: &search::Outcome) -> Solution {
-    let cut = outcome.cut;
-    Solution {
-        schedule: sol.schedule(inst),
-        status: if cut {
-            SolverStatus::TimeLimit
-        } else {
-            SolverStatus::Feasible
-        },
-        bound: None,
-        note: Some(format!(
+    Solution::heuristic(
+        sol.schedule(inst),
+        outcome.cut,
+        format!(
             "regret insertion + local search from several starts: {} improving moves in {} passes{}",
             outcome.moves,
             outcome.passes,
-            if cut {
+            if outcome.cut {
                 ", stopped by the time limit"
             } else {
                 ""
             }
-        )),
-    }
+        ),
+    )
 }
 
 /// The plain priority-ordered cheapest insertion (jobs by descending value,

@@ -160,19 +160,14 @@ impl Solver for Auto {
             ..opts.clone()
         };
         if rest.time_limit < MILP_MIN_TIME {
-            return Ok(Solution {
-                schedule: heur,
-                status: if cut {
-                    SolverStatus::TimeLimit
-                } else {
-                    SolverStatus::Feasible
-                },
-                bound: None,
-                note: Some(format!(
+            return Ok(Solution::heuristic(
+                heur,
+                cut,
+                format!(
                     "{:.2} s left after {what} is too little for the MILP; that plan is used",
                     rest.time_limit.as_secs_f64()
-                )),
-            });
+                ),
+            ));
         }
         let fallback = |why: String, bound: Option<f64>| Solution {
             schedule: heur.clone(),

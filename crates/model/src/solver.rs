@@ -38,6 +38,24 @@ pub struct Solution {
     pub note: Option<String>,
 }
 
+impl Solution {
+    /// A heuristic's plan: no bound, status `time_limit` when the clock
+    /// cut its search, else `feasible`.
+    #[must_use]
+    pub fn heuristic(schedule: Schedule, cut: bool, note: String) -> Self {
+        Self {
+            schedule,
+            status: if cut {
+                SolverStatus::TimeLimit
+            } else {
+                SolverStatus::Feasible
+            },
+            bound: None,
+            note: Some(note),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SolveError {
     #[error("the solver failed: {0}")]
