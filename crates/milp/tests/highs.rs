@@ -9,11 +9,7 @@ mod common;
 
 use autodispatch_milp::column::Column;
 use autodispatch_milp::master::{feasible, pack, solve_ip, value_of, Shape};
-use autodispatch_milp::oracle::brute_force;
-use autodispatch_milp::Milp;
-use autodispatch_model::{Instance, SolverStatus};
-use autodispatch_testkit::random_day;
-use common::{assert_clean, opts};
+use common::route_model_against_brute_force;
 
 /// splitmix64: enough randomness for test masters, no extra dependency.
 struct Rng(u64);
@@ -150,47 +146,15 @@ fn highs_integer_master_equals_exhaustive_search() {
 
 #[test]
 fn route_model_on_highs_equals_brute_force() {
-    let mut proven = 0;
-    let mut master_proven = 0;
-    for seed in 0..110u64 {
-        let jobs = 4 + (seed % 5) as usize;
-        let techs = 1 + (seed % 3) as usize;
-        let p = random_day(7000 + seed, jobs, techs);
-        let inst = Instance::new(&p);
-        let out = Milp::default()
-            .run(&inst, &opts(5), None)
-            .expect("milp solves");
-        assert_clean(&p, &inst, &out.solution, &format!("seed {seed}"));
-        let bound = out.solution.bound.expect("a bound");
-        assert!(
-            bound >= out.objective - 1e-6,
-            "seed {seed}: bound {bound} < objective {}",
-            out.objective
-        );
-        let (opt, _) = brute_force(&inst).expect("a tiny day");
-        assert!(
-            out.objective <= opt + 1e-6 && bound >= opt - 1e-6,
-            "seed {seed}: objective {} / bound {bound} around brute force {opt}",
-            out.objective
-        );
-        if out.solution.status == SolverStatus::Optimal {
-            assert!(
-                (out.objective - opt).abs() <= 1e-6 * opt.abs().max(1.0),
-                "seed {seed}: optimal {} vs brute force {opt}",
-                out.objective
-            );
-            proven += 1;
-        }
-        // HiGHS proved the integer master over the route pool optimal
-        if out
-            .solution
-            .note
-            .as_deref()
-            .is_some_and(|n| n.contains("integer master optimal"))
-        {
-            master_proven += 1;
-        }
-    }
+    let (proven, notes) = route_model_against_brute_force(7000, 110);
+    // HiGHS proved the integer master over the route pool optimal
+    let master_proven = notes
+        .iter()
+        .filter(|n| {
+            n.as_deref()
+                .is_some_and(|n| n.contains("integer master optimal"))
+        })
+        .count();
     assert!(proven >= 100, "only {proven} days proven optimal");
     assert!(
         master_proven >= 100,

@@ -7,46 +7,12 @@ use autodispatch_milp::oracle::{arc_milp, brute_force, brute_force_ts_fixed};
 use autodispatch_milp::{Auto, Milp};
 use autodispatch_model::{Instance, Solver, SolverStatus};
 use autodispatch_testkit::random_day;
-use common::{assert_clean, opts};
+use common::{assert_clean, opts, route_model_against_brute_force};
 
 #[test]
 fn route_based_optimum_equals_brute_force_on_tiny_days() {
-    let mut compared = 0;
-    for seed in 0..130u64 {
-        let jobs = 4 + (seed % 5) as usize;
-        let techs = 1 + (seed % 3) as usize;
-        let p = random_day(seed, jobs, techs);
-        let inst = Instance::new(&p);
-        let out = Milp::default()
-            .run(&inst, &opts(5), None)
-            .expect("milp solves");
-        assert_clean(&p, &inst, &out.solution, &format!("seed {seed}"));
-        let bound = out.solution.bound.expect("a bound");
-        assert!(
-            bound >= out.objective - 1e-6,
-            "seed {seed}: bound {bound} < objective {}",
-            out.objective
-        );
-        let (opt, _) = brute_force(&inst).expect("a tiny day");
-        assert!(
-            out.objective <= opt + 1e-6,
-            "seed {seed}: objective {} above brute force {opt}",
-            out.objective
-        );
-        assert!(
-            bound >= opt - 1e-6,
-            "seed {seed}: bound {bound} below the optimum {opt}"
-        );
-        if out.solution.status == SolverStatus::Optimal {
-            assert!(
-                (out.objective - opt).abs() <= 1e-6 * opt.abs().max(1.0),
-                "seed {seed}: optimal {} vs brute force {opt}",
-                out.objective
-            );
-            compared += 1;
-        }
-    }
-    assert!(compared >= 100, "only {compared} days proven optimal");
+    let (proven, _) = route_model_against_brute_force(0, 130);
+    assert!(proven >= 100, "only {proven} days proven optimal");
 }
 
 #[test]

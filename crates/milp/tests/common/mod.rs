@@ -4,9 +4,12 @@
 
 use std::time::Duration;
 
+use autodispatch_milp::oracle::brute_force;
+use autodispatch_milp::Milp;
 use autodispatch_model::check::check;
 use autodispatch_model::solver::Solution;
-use autodispatch_model::{build_plan, Instance, Problem, SolveOptions, SolverInfo};
+use autodispatch_model::{build_plan, Instance, Problem, SolveOptions, SolverInfo, SolverStatus};
+use autodispatch_testkit::random_day;
 
 pub fn opts(secs: u64) -> SolveOptions {
     SolveOptions {
@@ -34,4 +37,50 @@ pub fn assert_clean(p: &Problem, inst: &Instance, sol: &Solution, what: &str) {
         "{what}: {:?}",
         report.violations
     );
+}
+
+/// The route model on `count` tiny days `random_day(base + k, 4–8 jobs,
+/// 1–3 technicians)`: every plan clean, objective ≤ brute force ≤ bound,
+/// and a plan called optimal equal to brute force. Returns how many were
+/// proven optimal, and every run's note.
+pub fn route_model_against_brute_force(base: u64, count: u64) -> (usize, Vec<Option<String>>) {
+    let mut proven = 0;
+    let mut notes = Vec::new();
+    for k in 0..count {
+        let seed = base + k;
+        let jobs = 4 + (k % 5) as usize;
+        let techs = 1 + (k % 3) as usize;
+        let p = random_day(seed, jobs, techs);
+        let inst = Instance::new(&p);
+        let out = Milp::default()
+            .run(&inst, &opts(5), None)
+            .expect("milp solves");
+        assert_clean(&p, &inst, &out.solution, &format!("seed {seed}"));
+        let bound = out.solution.bound.expect("a bound");
+        assert!(
+            bound >= out.objective - 1e-6,
+            "seed {seed}: bound {bound} < objective {}",
+            out.objective
+        );
+        let (opt, _) = brute_force(&inst).expect("a tiny day");
+        assert!(
+            out.objective <= opt + 1e-6,
+            "seed {seed}: objective {} above brute force {opt}",
+            out.objective
+        );
+        assert!(
+            bound >= opt - 1e-6,
+            "seed {seed}: bound {bound} below the optimum {opt}"
+        );
+        if out.solution.status == SolverStatus::Optimal {
+            assert!(
+                (out.objective - opt).abs() <= 1e-6 * opt.abs().max(1.0),
+                "seed {seed}: optimal {} vs brute force {opt}",
+                out.objective
+            );
+            proven += 1;
+        }
+        notes.push(out.solution.note);
+    }
+    (proven, notes)
 }
