@@ -135,6 +135,18 @@ struct Pool {
 }
 
 impl Pool {
+    /// Adds route `c` and the same route for each technician in `twins`
+    /// that may drive it (identical technicians); true when `c` itself was
+    /// new.
+    fn add_with_twins(&mut self, c: Column, twins: impl IntoIterator<Item = usize>) -> bool {
+        for t2 in twins {
+            let mut c2 = c.clone();
+            c2.tech = t2;
+            self.add(c2);
+        }
+        self.add(c).is_some()
+    }
+
     fn add(&mut self, c: Column) -> Option<usize> {
         if self.seen.insert(c.key()) {
             self.cols.push(c);
@@ -236,13 +248,7 @@ impl Milp {
                 continue;
             }
             if let Some(c) = Column::new(inst, *t, stops.clone()) {
-                // an identical technician can drive the same route
-                for &t2 in &twins[*t] {
-                    let mut c2 = c.clone();
-                    c2.tech = t2;
-                    pool.add(c2);
-                }
-                pool.add(c);
+                pool.add_with_twins(c, twins[*t].iter().copied());
             }
         }
 
@@ -382,13 +388,7 @@ impl Milp {
                     }
                     for stops in p.routes {
                         if let Some(c) = Column::new(inst, t, stops) {
-                            // an identical technician can drive the same route
-                            for &t2 in &twins[t] {
-                                let mut c2 = c.clone();
-                                c2.tech = t2;
-                                pool.add(c2);
-                            }
-                            if pool.add(c).is_some() {
+                            if pool.add_with_twins(c, twins[t].iter().copied()) {
                                 added += 1;
                             }
                         }
@@ -454,12 +454,7 @@ impl Milp {
                 for (t, routes) in priced {
                     for stops in routes {
                         if let Some(c) = Column::new(inst, t, stops) {
-                            for &t2 in &twins[t] {
-                                let mut c2 = c.clone();
-                                c2.tech = t2;
-                                pool.add(c2);
-                            }
-                            pool.add(c);
+                            pool.add_with_twins(c, twins[t].iter().copied());
                         }
                     }
                 }
@@ -673,14 +668,8 @@ impl Milp {
                 for (t, routes) in priced {
                     for stops in routes {
                         if let Some(c) = Column::new(inst, t, stops) {
-                            for &t2 in &twins[t] {
-                                if !tech_used[t2] {
-                                    let mut c2 = c.clone();
-                                    c2.tech = t2;
-                                    pool.add(c2);
-                                }
-                            }
-                            if pool.add(c).is_some() {
+                            let free = twins[t].iter().copied().filter(|&t2| !tech_used[t2]);
+                            if pool.add_with_twins(c, free) {
                                 added += 1;
                             }
                         }
@@ -817,12 +806,7 @@ impl Milp {
                 for (t, routes) in priced {
                     for stops in routes {
                         if let Some(c) = Column::new(inst, t, stops) {
-                            for &t2 in &twins[t] {
-                                let mut c2 = c.clone();
-                                c2.tech = t2;
-                                pool.add(c2);
-                            }
-                            if pool.add(c).is_some() {
+                            if pool.add_with_twins(c, twins[t].iter().copied()) {
                                 added += 1;
                             }
                         }
