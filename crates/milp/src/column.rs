@@ -11,7 +11,7 @@
 //! is not one), so columns retime that last stop by [`close_start`].
 
 use autodispatch_model::route::{schedule, RouteStop, Timed};
-use autodispatch_model::rules::{first_block, Arrival, MaxDrive, ReturnHome, Rule};
+use autodispatch_model::rules::{MaxDrive, ReturnHome, Rule};
 use autodispatch_model::{Instance, Visit};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -101,37 +101,10 @@ pub fn close_start(
 ) -> Option<f64> {
     let tech = &inst.techs[t];
     let job = &inst.jobs[j];
-    let (ws, we) = job.window;
-    let d = job.duration;
     let home = inst.drive(job.loc, tech.home);
-    let base = ready.max(ws).max(inst.now);
-    for &(ss, se) in &tech.regular {
-        // the earliest start inside this shift, as `earliest_start` finds it
-        let mut s = match first_leg {
-            Some(leg) => base.max(Arrival::first_departure(inst, tech, ss) + leg),
-            None => base.max(ss),
-        };
-        loop {
-            if s > we {
-                // later shifts start later still
-                return None;
-            }
-            if s + d > se {
-                break;
-            }
-            match first_block(tech, s, s + d) {
-                Some(b) => s = b.end.max(s),
-                None => {
-                    // later starts in this shift only end later
-                    if ReturnHome::allows(tech, s, s + d, home) {
-                        return Some(s);
-                    }
-                    break;
-                }
-            }
-        }
-    }
-    None
+    inst.earliest_start_where(t, j, ready, first_leg, |s| {
+        ReturnHome::allows(tech, s, s + job.duration, home)
+    })
 }
 
 /// Times a route whose last (movable) stop cannot be home in time at its

@@ -432,6 +432,23 @@ impl Instance {
         ready: f64,
         first_leg: Option<f64>,
     ) -> Option<f64> {
+        self.earliest_start_where(t, j, ready, first_leg, |_| true)
+    }
+
+    /// [`Self::earliest_start`] among the starts `accept` takes: in each
+    /// shift only its earliest start is offered (later ones in the same
+    /// shift only end later), and a refused one moves on to the next shift.
+    /// For a test that an earlier end does not always pass, such as getting
+    /// home by the end of the shift holding the visit.
+    #[must_use]
+    pub fn earliest_start_where(
+        &self,
+        t: usize,
+        j: usize,
+        ready: f64,
+        first_leg: Option<f64>,
+        accept: impl Fn(f64) -> bool,
+    ) -> Option<f64> {
         let tech = &self.techs[t];
         let job = &self.jobs[j];
         let (ws, we) = job.window;
@@ -439,11 +456,12 @@ impl Instance {
         let base = ready.max(ws).max(self.now);
         for &(ss, se) in &tech.regular {
             let mut s = match first_leg {
-                Some(leg) => base.max(ss.max(self.now).max(tech.free_from.unwrap_or(ss)) + leg),
+                Some(leg) => base.max(rules::Arrival::first_departure(self, tech, ss) + leg),
                 None => base.max(ss),
             };
             loop {
                 if s > we {
+                    // later shifts start later still
                     return None;
                 }
                 if s + d > se {
@@ -451,10 +469,8 @@ impl Instance {
                 }
                 match rules::first_block(tech, s, s + d) {
                     Some(b) => s = b.end.max(s),
-                    None => return Some(s),
-                }
-                if s > we {
-                    return None;
+                    None if accept(s) => return Some(s),
+                    None => break,
                 }
             }
         }
