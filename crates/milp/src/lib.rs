@@ -422,11 +422,7 @@ impl Milp {
             by_value.sort_by(|&a, &b| cols[b].value.total_cmp(&cols[a].value).then(a.cmp(&b)));
             for order in [by_x, by_value] {
                 let p = master::pack(&shape, cols, &order, &baselines);
-                if master::feasible(&shape, cols, &p)
-                    && master::value_of(cols, &p) > master::value_of(cols, &incumbent) + 1e-9
-                {
-                    incumbent = p;
-                }
+                master::keep_better(&shape, cols, &mut incumbent, p);
             }
             if gap_met(bound, master::value_of(&pool.cols, &incumbent)) {
                 gap_stop = true;
@@ -464,12 +460,7 @@ impl Milp {
                         .as_secs_f64();
                     if let Ok(Some((p, _))) = master::solve_ip(&shape, &pool.cols, &incumbent, left)
                     {
-                        if master::feasible(&shape, &pool.cols, &p)
-                            && master::value_of(&pool.cols, &p)
-                                > master::value_of(&pool.cols, &incumbent) + 1e-9
-                        {
-                            incumbent = p;
-                        }
+                        master::keep_better(&shape, &pool.cols, &mut incumbent, p);
                     }
                 }
             }
@@ -481,11 +472,7 @@ impl Milp {
                 inst, &shape, &mut techs, &mut pool, &baselines, &twins, dive_end, threads,
             );
             let cols = &pool.cols;
-            if master::feasible(&shape, cols, &p)
-                && master::value_of(cols, &p) > master::value_of(cols, &incumbent) + 1e-9
-            {
-                incumbent = p;
-            }
+            master::keep_better(&shape, cols, &mut incumbent, p);
             if gap_met(bound, master::value_of(&pool.cols, &incumbent)) {
                 gap_stop = true;
                 break 'passes;

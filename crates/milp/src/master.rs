@@ -145,6 +145,22 @@ pub fn value_of(cols: &[Column], pick: &[usize]) -> f64 {
     pick.iter().map(|&k| cols[k].value).sum()
 }
 
+/// Replaces `incumbent` by `pick` when `pick` is feasible and worth more;
+/// true when it did.
+pub fn keep_better(
+    shape: &Shape,
+    cols: &[Column],
+    incumbent: &mut Vec<usize>,
+    pick: Vec<usize>,
+) -> bool {
+    let better =
+        feasible(shape, cols, &pick) && value_of(cols, &pick) > value_of(cols, incumbent) + 1e-9;
+    if better {
+        *incumbent = pick;
+    }
+    better
+}
+
 /// Greedy packing: columns in the given order, each taken when its
 /// technician and jobs are free. Baseline columns (`baselines[t]`) fill
 /// technicians left without a route.
