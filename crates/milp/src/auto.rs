@@ -196,3 +196,51 @@ impl Solver for Auto {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use autodispatch_model::{Instance, Schedule, Visit};
+
+    use super::*;
+
+    /// A schedule whose used routes have `len` stops each (jobs repeat:
+    /// only the lengths matter here).
+    fn routes_of(len: usize, techs: usize) -> Schedule {
+        Schedule {
+            routes: (0..techs)
+                .map(|_| (0..len).map(|k| Visit { job: k, start: 0.0 }).collect())
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn ruin_and_recreate_gets_the_time_its_kind_of_day_needs() {
+        let ten = Duration::from_secs(10);
+        let few = Instance::new(&autodispatch_testkit::bench_day(1, 40, 8));
+        assert_eq!(
+            lns_shares(&few, &routes_of(4, 8), ten),
+            LNS_SHARES_MILP_FIRST
+        );
+        assert_eq!(
+            lns_shares(&few, &routes_of(20, 8), ten),
+            LNS_SHARES_LONG_ROUTES
+        );
+        let many = Instance::new(&autodispatch_testkit::bench_day(1, 100, MANY_TECHS + 1));
+        assert_eq!(
+            lns_shares(&many, &routes_of(4, 8), ten),
+            LNS_SHARES_MANY_TECHS
+        );
+        // under a short limit, whatever the day
+        let short = Duration::from_secs(1);
+        assert_eq!(
+            lns_shares(&many, &routes_of(20, 8), short),
+            LNS_SHARES_SHORT
+        );
+        // empty routes do not count towards the mean
+        let mut mixed = routes_of(20, 8);
+        mixed.routes.extend((0..30).map(|_| Vec::new()));
+        assert_eq!(lns_shares(&few, &mixed, ten), LNS_SHARES_LONG_ROUTES);
+    }
+}
