@@ -103,8 +103,6 @@ impl Budget {
 #[derive(Debug, Clone)]
 pub struct Run {
     pub schedule: Schedule,
-    /// Objective of the managed part (as `Sol::objective`).
-    pub objective: f64,
     pub iterations: u64,
     pub improvements: u64,
     pub work: u64,
@@ -123,7 +121,7 @@ pub fn ruin_and_recreate(inst: &Instance, start: &Schedule, budget: &Budget) -> 
     search(&ctx, sol, budget)
 }
 
-pub(crate) fn search(ctx: &Ctx, start: Sol, budget: &Budget) -> Run {
+fn search(ctx: &Ctx, start: Sol, budget: &Budget) -> Run {
     let inst = ctx.inst;
     let mut l = Lns::new(ctx, budget.seed);
     let start_obj = start.objective(inst);
@@ -209,7 +207,6 @@ pub(crate) fn search(ctx: &Ctx, start: Sol, budget: &Budget) -> Run {
     crate::construct::insert_zero_value(ctx, &mut out, &mut crate::state::Scratch::default());
     debug_assert!(out.owners_consistent(inst));
     Run {
-        objective: out.objective(inst),
         schedule: out.schedule(inst),
         iterations,
         improvements,
