@@ -7,13 +7,14 @@
 //! makes every job attractive and the labelling explodes, which the real
 //! run never sees after its first rounds). `heuristic` is a pricing round
 //! as the column generation starts it (bucket cap, jobs of no reduced
-//! profit skipped); `exact` is a proving round (no shortcut, up to the
+//! profit skipped); `exact` is a proving round (no cap; jobs of no reduced
+//! profit left out only where that loses no route; up to the
 //! solver's label limit).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use autodispatch_milp::pricing::{price, PriceLimits, TechData, MAX_LABEL_JOBS};
+use autodispatch_milp::pricing::{price, PriceLimits, Skip, TechData, MAX_LABEL_JOBS};
 use autodispatch_milp::Milp;
 use autodispatch_model::Instance;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
@@ -46,7 +47,11 @@ fn pricing(c: &mut Criterion) {
                         } else {
                             usize::MAX
                         },
-                        skip_nonpositive: heuristic,
+                        skip: if heuristic {
+                            Skip::Always
+                        } else {
+                            Skip::WhenExact
+                        },
                         max_columns: defaults.columns_per_round,
                         deadline: Instant::now() + Duration::from_secs(3600),
                     };

@@ -41,6 +41,9 @@ fn main() {
         if let Some(v) = env("MILP_LABELS") {
             milp.max_labels = v;
         }
+        if let Some(v) = env("MILP_NG") {
+            milp.ng_size = v;
+        }
         if let Some(v) = env("MILP_LAB") {
             milp.max_label_jobs = v;
         }

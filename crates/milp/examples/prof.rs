@@ -1,7 +1,7 @@
 //! Where the time goes on a big day: `cargo run --release -p autodispatch-milp --example prof -- JOBS TECHS`.
 use std::time::{Duration, Instant};
 
-use autodispatch_milp::pricing::{price, PriceLimits, TechData};
+use autodispatch_milp::pricing::{price, PriceLimits, Skip, TechData};
 use autodispatch_model::Instance;
 use autodispatch_testkit::bench_day;
 
@@ -20,22 +20,27 @@ fn main() {
     println!("instance {:?}", t0.elapsed());
     let t0 = Instant::now();
     let tds: Vec<TechData> = (0..inst.techs.len())
-        .map(|t| TechData::new(&inst, t, 256, 16))
+        .map(|t| TechData::new(&inst, t, autodispatch_milp::pricing::MAX_LABEL_JOBS, 16))
         .collect();
     println!(
-        "techdata {:?}, mean cands {}",
+        "techdata {:?}, mean cands {} max {}",
         t0.elapsed(),
-        tds.iter().map(|t| t.cands.len()).sum::<usize>() / tds.len()
+        tds.iter().map(|t| t.cands.len()).sum::<usize>() / tds.len(),
+        tds.iter().map(|t| t.cands.len()).max().unwrap_or(0)
     );
     let pi = vec![0.0; inst.jobs.len()];
-    for (cap, skip) in [(6, true), (usize::MAX, false)] {
+    for (cap, skip) in [
+        (6, Skip::Always),
+        (usize::MAX, Skip::WhenExact),
+        (usize::MAX, Skip::Never),
+    ] {
         let t0 = Instant::now();
         let mut exact = 0;
         for td in &tds {
             let lim = PriceLimits {
                 max_labels: 200_000,
                 bucket_cap: cap,
-                skip_nonpositive: skip,
+                skip,
                 max_columns: 15,
                 deadline: Instant::now() + Duration::from_secs(5),
             };
@@ -43,7 +48,7 @@ fn main() {
             exact += usize::from(r.exact);
         }
         println!(
-            "pricing cap {cap} skip {skip}: {:?}, exact {exact}",
+            "pricing cap {cap} skip {skip:?}: {:?}, exact {exact}",
             t0.elapsed()
         );
     }

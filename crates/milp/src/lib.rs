@@ -47,7 +47,7 @@ use autodispatch_model::{Instance, Schedule, SolveError, SolveOptions, Solver, S
 
 use crate::column::Column;
 use crate::master::Shape;
-use crate::pricing::{price, PriceLimits, TechData};
+use crate::pricing::{price, PriceLimits, Skip, TechData};
 
 /// The route-based MILP solver (`--solver milp`).
 #[derive(Debug, Clone)]
@@ -80,7 +80,7 @@ impl Default for Milp {
     fn default() -> Self {
         Self {
             max_labels: 200_000,
-            max_label_jobs: pricing::MAX_LABEL_JOBS,
+            max_label_jobs: 256,
             columns_per_round: 15,
             ng_size: 16,
             heuristic_bucket_cap: 6,
@@ -98,7 +98,7 @@ impl Milp {
     fn reprice_limits(&self, deadline: Instant) -> PriceLimits {
         PriceLimits {
             bucket_cap: self.heuristic_bucket_cap * 4,
-            skip_nonpositive: true,
+            skip: Skip::Always,
             max_labels: self.max_labels,
             max_columns: self.columns_per_round,
             deadline,
@@ -299,6 +299,9 @@ impl Milp {
         let mut last_duals: Option<(Vec<f64>, Vec<f64>)> = None;
         let mut bound_duals: Option<(Vec<f64>, Vec<f64>)> = None;
         let mut heuristic = true;
+        let mut smooth = true;
+        let mut prev_lp: Option<f64> = None;
+        let mut first_lp: Option<f64> = None;
         let mut ip_proven = false;
         let mut pass = 0;
         let threads = opts.threads.max(1);
@@ -336,14 +339,34 @@ impl Milp {
                     } else {
                         usize::MAX
                     },
-                    skip_nonpositive: heuristic,
+                    skip: if heuristic {
+                        Skip::Always
+                    } else {
+                        Skip::WhenExact
+                    },
                     max_labels: self.max_labels,
                     max_columns: self.columns_per_round,
                     deadline: cg_end,
                 };
-                let mut lag: f64 = shape.rows.iter().map(|&j| lp.pi[j]).sum();
+                // Wentges smoothing: price at a point between the LP's
+                // duals and those of the best bound so far, which steadies
+                // the duals of a degenerate master (every plan's routes at
+                // one) and raises the bound in fewer rounds
+                let (pi, mu) = match (&bound_duals, smooth) {
+                    (Some((pc, mc)), true) => {
+                        (mix(pc, &lp.pi, SMOOTHING), mix(mc, &lp.mu, SMOOTHING))
+                    }
+                    _ => (lp.pi.clone(), lp.mu.clone()),
+                };
+                let lp_gain = |c: &Column| {
+                    c.value - c.jobs.iter().map(|&j| lp.pi[j]).sum::<f64>() - lp.mu[c.tech]
+                };
+                let mut improving = 0;
+                let mut lag: f64 = shape.rows.iter().map(|&j| pi[j]).sum();
                 let mut added = 0;
                 let mut all_exact = true;
+                let mut n_exact = 0;
+                let mut n_priced = 0;
                 let mut grew = false;
                 // each technician prices on its own (one thread per
                 // technician at a time, its cycles too); the merge below runs
@@ -353,13 +376,20 @@ impl Milp {
                     .iter_mut()
                     .filter(|td| !twins[td.t].iter().any(|&u| u < td.t))
                     .collect();
+                // no technician may take more than a few times its share of
+                // the time left: one whose labelling explodes is bounded by
+                // the relaxation, and the others still get priced exactly
+                let share = cg_end.saturating_duration_since(Instant::now())
+                    * u32::try_from(threads).unwrap_or(1)
+                    / u32::try_from(mine.len().max(1)).unwrap_or(u32::MAX);
                 let priced = par_map(mine, threads, |td| {
                     // identical technicians share one pricing: same routes, same best
-                    let thr = twins[td.t]
-                        .iter()
-                        .map(|&u| lp.mu[u])
-                        .fold(lp.mu[td.t], f64::min);
-                    cg_price(inst, td, &lp.pi, thr + 1e-6, &lim)
+                    let thr = twins[td.t].iter().map(|&u| mu[u]).fold(mu[td.t], f64::min);
+                    let lim = PriceLimits {
+                        deadline: cg_end.min(Instant::now() + share * 4),
+                        ..lim
+                    };
+                    cg_price(inst, td, &pi, thr + 1e-6, &lim)
                 });
                 let mut slot: Vec<Option<CgPriced>> = (0..n_techs).map(|_| None).collect();
                 for p in priced {
@@ -377,31 +407,70 @@ impl Milp {
                     };
                     grew |= p.grew;
                     all_exact &= p.exact;
+                    n_exact += usize::from(p.exact);
+                    n_priced += 1;
                     lag += p.sigma;
                     sigma_of[t] = Some(p.sigma);
                     for stops in p.variant_routes {
                         if let Some(c) = Column::new(inst, t, stops) {
+                            let gain = lp_gain(&c);
                             if pool.add(c).is_some() {
                                 added += 1;
+                                improving += usize::from(gain > 1e-6);
                             }
                         }
                     }
                     for stops in p.routes {
                         if let Some(c) = Column::new(inst, t, stops) {
+                            let gain = twins[t]
+                                .iter()
+                                .map(|&u| {
+                                    let mut c2 = c.clone();
+                                    c2.tech = u;
+                                    lp_gain(&c2)
+                                })
+                                .fold(lp_gain(&c), f64::max);
                             if pool.add_with_twins(c, twins[t].iter().copied()) {
                                 added += 1;
+                                improving += usize::from(gain > 1e-6);
                             }
                         }
                     }
                 }
                 if lag < bound {
                     bound = lag;
-                    bound_duals = Some((lp.pi.clone(), lp.mu.clone()));
+                    bound_duals = Some((pi.clone(), mu.clone()));
+                }
+                // no column the LP can use: the smoothed point mispriced,
+                // so the next round prices at the LP's own duals (only a
+                // round there can show the LP converged)
+                let mispriced = smooth && improving == 0;
+                smooth = !mispriced;
+                if mispriced && Instant::now() < cg_end {
+                    continue;
                 }
                 if heuristic {
-                    if (added == 0 && !grew) || Instant::now() >= heur_end {
+                    // quick rounds until the LP stops moving: then only
+                    // exact ones raise the bound (they are cheap once the
+                    // prices are near their end)
+                    // (a master still near its first value is degenerate,
+                    // not stalled: its first columns only move its duals)
+                    let first = *first_lp.get_or_insert(lp.value);
+                    let stalled = lp.value > first + HEURISTIC_MOVED * first.abs().max(1.0)
+                        && prev_lp.is_some_and(|p: f64| {
+                            lp.value - p <= HEURISTIC_STALL * lp.value.abs().max(1.0)
+                        });
+                    if (added == 0 && !grew) || stalled || Instant::now() >= heur_end {
                         heuristic = false;
                     }
+                    prev_lp = Some(lp.value);
+                    continue;
+                }
+                if n_exact * 2 < n_priced && Instant::now() < heur_end {
+                    // the prices are still far from their end, where exact
+                    // pricing is slow: quick rounds again until the LP stalls
+                    heuristic = true;
+                    prev_lp = None;
                     continue;
                 }
                 if (added == 0 && !grew) || bound - lp.value <= 1e-9 * lp.value.abs().max(1.0) {
@@ -435,7 +504,7 @@ impl Milp {
             if let (true, Some((pi, mu))) = (converged && delta > 1e-6, &last_duals) {
                 let lim = PriceLimits {
                     bucket_cap: usize::MAX,
-                    skip_nonpositive: false,
+                    skip: Skip::Never,
                     max_labels: self.max_labels,
                     max_columns: self.columns_per_round * 3,
                     deadline: dive_end,
@@ -1047,6 +1116,24 @@ fn par_map<T: Send, R: Send>(items: Vec<T>, threads: usize, f: impl Fn(T) -> R +
     });
     done.sort_by_key(|d| d.0);
     done.into_iter().map(|d| d.1).collect()
+}
+
+/// Heuristic pricing rounds end once one raises the LP value by less
+/// than this share.
+const HEURISTIC_STALL: f64 = 1e-3;
+
+/// ... once the LP value has risen by at least this share of its first.
+const HEURISTIC_MOVED: f64 = 5e-3;
+
+/// Weight of the best bound's duals in the smoothed pricing point.
+const SMOOTHING: f64 = 0.5;
+
+/// `a * w + b * (1 - w)`, entry by entry.
+fn mix(a: &[f64], b: &[f64], w: f64) -> Vec<f64> {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| x * w + y * (1.0 - w))
+        .collect()
 }
 
 /// Job prices with the jobs in `closed` priced out (infinite), so pricing

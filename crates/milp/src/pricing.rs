@@ -18,7 +18,7 @@ use autodispatch_model::{Instance, JobClass};
 use crate::column::{close_start, Column};
 
 /// Most candidate jobs the labelling handles for one technician (bitset width).
-pub const MAX_LABEL_JOBS: usize = 256;
+pub const MAX_LABEL_JOBS: usize = 1024;
 const WORDS: usize = MAX_LABEL_JOBS / 64;
 
 /// What pricing knows of one technician.
@@ -38,6 +38,8 @@ pub struct TechData {
     pub must_route: bool,
     /// Shortest drive into each candidate from anywhere it could come from.
     min_in: Vec<f64>,
+    /// The same for each labelling job.
+    lab_min_in: Vec<f64>,
     /// Earliest shift start to latest shift end.
     span: f64,
     /// Local indices (in `lab`) of jobs every route must visit: the
@@ -156,7 +158,7 @@ impl TechData {
         let mut sources: Vec<usize> = vec![tech.start_loc];
         sources.extend(fixed.iter().map(|s| inst.jobs[s.job].loc));
         sources.extend(all.iter().map(|&j| inst.jobs[j].loc));
-        let min_in = all
+        let min_in: Vec<f64> = all
             .iter()
             .map(|&j| {
                 let to = inst.jobs[j].loc;
@@ -182,6 +184,10 @@ impl TechData {
             (Some(first), Some(last)) => (last - first.0.min(fixed_end)).max(0.0),
             _ => 0.0,
         };
+        let lab_min_in = lab
+            .iter()
+            .map(|j| all.binary_search(j).map_or(0.0, |k| min_in[k]))
+            .collect();
         let ng = lab
             .iter()
             .map(|&a| {
@@ -193,9 +199,12 @@ impl TechData {
                         (inst.drive(la, lb).min(inst.drive(lb, la)), c)
                     })
                     .collect();
-                near.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+                let k = ng_size.max(1).min(near.len());
+                if k < near.len() {
+                    near.select_nth_unstable_by(k, |x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+                }
                 let mut bits = [0u64; WORDS];
-                for &(_, c) in near.iter().take(ng_size.max(1)) {
+                for &(_, c) in &near[..k] {
                     bits[c / 64] |= 1 << (c % 64);
                 }
                 bits
@@ -213,6 +222,7 @@ impl TechData {
             lab,
             baseline,
             min_in,
+            lab_min_in,
             span,
         }
     }
@@ -301,10 +311,24 @@ pub struct PriceLimits {
     pub max_labels: usize,
     /// Most live labels per (node, next fixed stop); `usize::MAX` for none.
     pub bucket_cap: usize,
-    /// Leave out jobs whose reduced profit is not positive.
-    pub skip_nonpositive: bool,
+    /// Which jobs of no reduced profit to leave out.
+    pub skip: Skip,
     pub max_columns: usize,
     pub deadline: Instant,
+}
+
+/// Leaving out jobs whose reduced profit is not positive: far fewer
+/// labels, and where [`Instance::stops_skippable`] holds no route of
+/// higher value is lost, since such a job only lowers a route's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skip {
+    /// Keep every job: routes with a job of negative reduced value are
+    /// found too (those a better integer solution may need).
+    Never,
+    /// Leave them out where that loses no best route.
+    WhenExact,
+    /// Always leave them out (a heuristic round where it loses routes).
+    Always,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -321,14 +345,14 @@ pub struct PriceResult {
 }
 
 #[derive(Debug, Clone, Copy)]
-struct Label {
+struct Label<const W: usize> {
     node: u32,
     next_fixed: u32,
     loc: usize,
     has_prev: bool,
     prev_end: f64,
     busy: f64,
-    visited: [u64; WORDS],
+    visited: [u64; W],
     rp: f64,
     parent: u32,
     alive: bool,
@@ -343,7 +367,7 @@ struct Label {
 
 const NONE: u32 = u32::MAX;
 
-fn subset(a: &[u64; WORDS], b: &[u64; WORDS]) -> bool {
+fn subset<const W: usize>(a: &[u64; W], b: &[u64; W]) -> bool {
     a.iter().zip(b).all(|(x, y)| x & !y == 0)
 }
 
@@ -362,11 +386,117 @@ impl Ord for Key {
     }
 }
 
+/// An upper bound on what the rest of a route can still add, by the time
+/// its technician is free: per point of a time grid, a fractional time
+/// knapsack over the jobs that can still start then, each costing its
+/// duration and its shortest drive in, within what is left of the day
+/// (plus one drive, since the drive to the first of them may leave
+/// earlier). Later points have fewer jobs and less time, so a label uses
+/// the last point not after it. Fixed stops still ahead add their value.
+struct Completion {
+    from: f64,
+    step: f64,
+    /// `at[0]` holds for any time; `at[g]` from `from + g * step` on.
+    at: Vec<f64>,
+    fixed_ahead: Vec<f64>,
+}
+
+impl Completion {
+    const POINTS: usize = 96;
+
+    fn new(inst: &Instance, td: &TechData, red: &[f64], fixed_profit: &[f64]) -> Self {
+        let dc = inst.drive_cost;
+        let mut items: Vec<(f64, f64, f64)> = td
+            .lab
+            .iter()
+            .enumerate()
+            .filter_map(|(c, &j)| {
+                let d = td.lab_min_in[c];
+                let v = red[c] - dc * d;
+                let job = &inst.jobs[j];
+                (v > 0.0).then_some((v, job.duration + d, job.window.1))
+            })
+            .collect();
+        items.sort_by(|a, b| (b.0 / b.1.max(1e-9)).total_cmp(&(a.0 / a.1.max(1e-9))));
+        let extra = items.iter().map(|i| i.1).fold(0.0, f64::max);
+        let tech = &inst.techs[td.t];
+        let from = tech.regular.first().map_or(0.0, |r| r.0);
+        let to = tech.regular.iter().map(|r| r.1).fold(from, f64::max);
+        let step = ((to - from) / Self::POINTS as f64).max(1.0);
+        let knapsack = |after: f64, mut cap: f64| {
+            let mut ub = 0.0;
+            for &(v, w, latest) in &items {
+                if cap <= 0.0 {
+                    break;
+                }
+                if latest < after {
+                    continue;
+                }
+                if w <= cap {
+                    ub += v;
+                    cap -= w;
+                } else {
+                    ub += v * cap / w;
+                    cap = 0.0;
+                }
+            }
+            ub
+        };
+        let mut at = vec![knapsack(f64::NEG_INFINITY, td.span + extra)];
+        let mut g = 1;
+        while from + g as f64 * step < to {
+            let tau = from + g as f64 * step;
+            at.push(knapsack(tau, to - tau + extra));
+            g += 1;
+        }
+        at.push(0.0);
+        let mut fixed_ahead = vec![0.0; fixed_profit.len() + 1];
+        for k in (0..fixed_profit.len()).rev() {
+            fixed_ahead[k] = fixed_ahead[k + 1] + fixed_profit[k].max(0.0);
+        }
+        Self {
+            from,
+            step,
+            at,
+            fixed_ahead,
+        }
+    }
+
+    /// The most the rest of a route may add once free at `busy`, before
+    /// fixed stop `next_fixed`.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    fn ahead(&self, busy: f64, next_fixed: usize) -> f64 {
+        let g = if busy < self.from + self.step {
+            0
+        } else {
+            (((busy - self.from) / self.step).floor() as usize).min(self.at.len() - 1)
+        };
+        self.at[g] + self.fixed_ahead[next_fixed]
+    }
+}
+
 /// Labelling for technician `td` under job prices `pi` (indexed by job):
 /// the best reduced value and the routes above `threshold`.
 #[must_use]
-#[allow(clippy::too_many_lines, clippy::cast_possible_truncation)]
 pub fn price(
+    inst: &Instance,
+    td: &TechData,
+    pi: &[f64],
+    threshold: f64,
+    lim: &PriceLimits,
+) -> PriceResult {
+    // the narrowest visited-set that holds the technician's jobs: labels
+    // are copied and compared often, and most technicians have few jobs
+    match td.lab.len() {
+        0..=128 => price_w::<2>(inst, td, pi, threshold, lim),
+        129..=256 => price_w::<4>(inst, td, pi, threshold, lim),
+        257..=512 => price_w::<8>(inst, td, pi, threshold, lim),
+        _ => price_w::<WORDS>(inst, td, pi, threshold, lim),
+    }
+}
+
+#[allow(clippy::too_many_lines, clippy::cast_possible_truncation)]
+fn price_w<const W: usize>(
     inst: &Instance,
     td: &TechData,
     pi: &[f64],
@@ -381,7 +511,7 @@ pub fn price(
     let n_nodes = 1 + n + m;
     let bucket_of = |node: u32, nf: u32| node as usize * (m + 1) + nf as usize;
     let mut buckets: Vec<Vec<u32>> = vec![Vec::new(); n_nodes * (m + 1)];
-    let mut arena: Vec<Label> = Vec::with_capacity(1024);
+    let mut arena: Vec<Label<W>> = Vec::with_capacity(1024);
     let mut heap: BinaryHeap<Key> = BinaryHeap::new();
     let fixed_profit: Vec<f64> = td
         .fixed
@@ -400,6 +530,12 @@ pub fn price(
         mand_bit[c] = 1 << b;
     }
     let full: u8 = mand_bit.iter().fold(0, |a, b| a | b);
+    let skippable = inst.stops_skippable(t);
+    let skip = match lim.skip {
+        Skip::Never => false,
+        Skip::WhenExact => skippable,
+        Skip::Always => true,
+    };
     // the empty route, for a technician without fixed stops
     let mut best = if m == 0 && full == 0 {
         0.0
@@ -407,6 +543,15 @@ pub fn price(
         f64::NEG_INFINITY
     };
     let mut found: Vec<(f64, u32)> = Vec::new();
+    let completion = Completion::new(inst, td, &red, &fixed_profit);
+    // labels that cannot beat this are dropped: no route above the
+    // threshold and no better best is lost, and none of the `max_columns`
+    // best found (the `max_columns`-th best value so far)
+    let mut top: BinaryHeap<Key> = BinaryHeap::new();
+    let mut cutoff = threshold;
+    // the most a dropped label could have reached: when it is above the
+    // best found, it is what bounds the maximum
+    let mut dropped_best = f64::NEG_INFINITY;
     arena.push(Label {
         node: 0,
         next_fixed: 0,
@@ -414,7 +559,7 @@ pub fn price(
         has_prev: false,
         prev_end: f64::NEG_INFINITY,
         busy: f64::NEG_INFINITY,
-        visited: [0; WORDS],
+        visited: [0; W],
         rp: 0.0,
         parent: NONE,
         alive: true,
@@ -428,6 +573,11 @@ pub fn price(
     while let Some(Key(_, idx)) = heap.pop() {
         let l = arena[idx as usize];
         if !l.alive {
+            continue;
+        }
+        let ub = l.rp + completion.ahead(l.busy, l.next_fixed as usize);
+        if ub <= cutoff && l.node != 0 {
+            dropped_best = dropped_best.max(ub);
             continue;
         }
         pops += 1;
@@ -449,10 +599,25 @@ pub fn price(
                 }
                 if v > threshold {
                     found.push((v, idx));
+                    // `Key` orders a heap smallest first: its top is the k-th best
+                    top.push(Key(v, idx));
+                    if top.len() > lim.max_columns.max(1) {
+                        top.pop();
+                    }
+                    if top.len() >= lim.max_columns.max(1) {
+                        if let Some(Key(kth, _)) = top.peek() {
+                            cutoff = cutoff.max(*kth);
+                        }
+                    }
                 }
             }
         }
-        let mut push = |arena: &mut Vec<Label>, heap: &mut BinaryHeap<Key>, nl: Label| {
+        let mut push = |arena: &mut Vec<Label<W>>, heap: &mut BinaryHeap<Key>, nl: Label<W>| {
+            let ub = nl.rp + completion.ahead(nl.busy, nl.next_fixed as usize);
+            if ub <= cutoff {
+                dropped_best = dropped_best.max(ub);
+                return;
+            }
             let b = bucket_of(nl.node, nl.next_fixed);
             for &o in &buckets[b] {
                 let ol = &arena[o as usize];
@@ -555,7 +720,7 @@ pub fn price(
             if l.visited[c / 64] >> (c % 64) & 1 == 1 || l.must & mand_bit[c] != 0 {
                 continue;
             }
-            if lim.skip_nonpositive && red[c] <= 0.0 && mand_bit[c] == 0 {
+            if skip && red[c] <= 0.0 && mand_bit[c] == 0 {
                 continue;
             }
             let j = td.lab[c];
@@ -603,9 +768,18 @@ pub fn price(
             push(&mut arena, &mut heap, nl);
         }
     }
-    if td.lab.len() < td.cands.len() || lim.bucket_cap != usize::MAX || lim.skip_nonpositive {
+    // jobs left out of the labelling lose nothing when skipping them would
+    // (no reduced profit, and stops may be skipped)
+    let left_out_lose = td.lab.len() < td.cands.len()
+        && !(skippable
+            && td
+                .cands
+                .iter()
+                .all(|&j| inst.profit(j, t) - pi[j] <= 0.0 || td.lab.binary_search(&j).is_ok()));
+    if left_out_lose || lim.bucket_cap != usize::MAX || (skip && !skippable) {
         exact = false;
     }
+    let best = best.max(dropped_best);
     found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut routes = Vec::new();
     let mut cycles = Vec::new();

@@ -7,12 +7,23 @@ use autodispatch_milp::oracle::{arc_milp, brute_force, brute_force_ts_fixed};
 use autodispatch_milp::{Auto, Milp};
 use autodispatch_model::{Instance, Solver, SolverStatus};
 use autodispatch_testkit::random_day;
-use common::{assert_clean, opts, route_model_against_brute_force};
+use common::{
+    assert_clean, opts, route_model_against_brute_force, route_model_against_brute_force_on,
+};
 
 #[test]
 fn route_based_optimum_equals_brute_force_on_tiny_days() {
     let (proven, _) = route_model_against_brute_force(0, 130);
     assert!(proven >= 100, "only {proven} days proven optimal");
+}
+
+/// Haversine travel: where no max drive is set, pricing leaves out jobs
+/// of no reduced profit and still proves its best route.
+#[test]
+fn route_based_optimum_equals_brute_force_on_tiny_haversine_days() {
+    let (proven, _) =
+        route_model_against_brute_force_on(autodispatch_testkit::bench_day, 1000, 100);
+    assert!(proven >= 70, "only {proven} days proven optimal");
 }
 
 #[test]

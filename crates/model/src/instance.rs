@@ -129,6 +129,9 @@ pub struct Instance {
     pub jobs: Vec<JobInfo>,
     n_loc: usize,
     travel: Vec<f64>,
+    /// Drives obey the triangle inequality (haversine travel; a matrix
+    /// is taken as it comes).
+    metric: bool,
     /// jobs × techs, row-major by job: can the technician take the job at
     /// all (rules 5 and 6), and if not, which rule says no.
     eligibility: Vec<Fit>,
@@ -350,6 +353,7 @@ impl Instance {
             jobs,
             n_loc,
             travel,
+            metric: matches!(p.travel, Travel::Haversine { .. }),
             eligibility: Vec::new(),
             tech_index,
             job_index,
@@ -369,6 +373,19 @@ impl Instance {
     #[must_use]
     pub fn drive(&self, from: usize, to: usize) -> f64 {
         self.travel[from * self.n_loc + to]
+    }
+
+    /// True when leaving a movable stop out of a feasible route of
+    /// technician `t` always leaves a feasible route that drives no
+    /// longer: drives obey the triangle inequality, no leg has a maximum (a
+    /// shortcut past a stop could exceed it) and the technician works one
+    /// shift (in a later shift a first stop waits for the drive from home,
+    /// which a stop after another does not). Every later stop is then
+    /// reached no later and earliest starts only move earlier, so the best
+    /// route over a set of jobs is reached without the jobs that add nothing.
+    #[must_use]
+    pub fn stops_skippable(&self, t: usize) -> bool {
+        self.metric && self.max_drive.is_none() && self.techs[t].regular.len() <= 1
     }
 
     /// Can technician `t` take job `j` at all (rules 5 and 6)?

@@ -44,13 +44,22 @@ pub fn assert_clean(p: &Problem, inst: &Instance, sol: &Solution, what: &str) {
 /// and a plan called optimal equal to brute force. Returns how many were
 /// proven optimal, and every run's note.
 pub fn route_model_against_brute_force(base: u64, count: u64) -> (usize, Vec<Option<String>>) {
+    route_model_against_brute_force_on(random_day, base, count)
+}
+
+/// [`route_model_against_brute_force`] on days made by `day`.
+pub fn route_model_against_brute_force_on(
+    day: fn(u64, usize, usize) -> Problem,
+    base: u64,
+    count: u64,
+) -> (usize, Vec<Option<String>>) {
     let mut proven = 0;
     let mut notes = Vec::new();
     for k in 0..count {
         let seed = base + k;
         let jobs = 4 + (k % 5) as usize;
         let techs = 1 + (k % 3) as usize;
-        let p = random_day(seed, jobs, techs);
+        let p = day(seed, jobs, techs);
         let inst = Instance::new(&p);
         let out = Milp::default()
             .run(&inst, &opts(5), None)

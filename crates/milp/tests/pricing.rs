@@ -1,0 +1,128 @@
+//! The labelling's shortcuts that keep it exact: leaving out jobs of no
+//! reduced profit where stops may be skipped, and a labelling short of
+//! jobs when the jobs it lacks add nothing.
+
+use std::time::{Duration, Instant};
+
+use autodispatch_milp::pricing::{price, PriceLimits, Skip, TechData, MAX_LABEL_JOBS};
+use autodispatch_model::Instance;
+use autodispatch_testkit::bench_day;
+
+fn limits(skip: Skip) -> PriceLimits {
+    PriceLimits {
+        max_labels: 2_000_000,
+        bucket_cap: usize::MAX,
+        skip,
+        max_columns: 15,
+        deadline: Instant::now() + Duration::from_secs(60),
+    }
+}
+
+/// Job prices from `seed`: between none and a little over each job's
+/// weighted value, so some jobs add something to a route and some do not.
+fn prices(inst: &Instance, seed: u64) -> Vec<f64> {
+    let mut x = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+    inst.jobs
+        .iter()
+        .map(|j| {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            #[allow(clippy::cast_precision_loss)]
+            let share = (x >> 11) as f64 / (1u64 << 53) as f64 * 1.2;
+            share * j.weighted_value
+        })
+        .collect()
+}
+
+/// A bench day of haversine travel with no max drive: stops may be skipped.
+fn skippable_day(seed: u64, jobs: usize, techs: usize) -> Instance {
+    let mut p = bench_day(seed, jobs, techs);
+    p.settings.max_drive_minutes = None;
+    Instance::new(&p)
+}
+
+#[test]
+fn leaving_out_jobs_that_add_nothing_keeps_the_best_route() {
+    let mut skipped = 0;
+    for seed in 0..40 {
+        let inst = skippable_day(seed, 12, 2);
+        let pi = prices(&inst, seed);
+        for t in 0..inst.techs.len() {
+            let td = TechData::new(&inst, t, MAX_LABEL_JOBS, 16);
+            let all = price(&inst, &td, &pi, 0.0, &limits(Skip::Never));
+            let some = price(&inst, &td, &pi, 0.0, &limits(Skip::WhenExact));
+            assert!(
+                all.exact,
+                "seed {seed} tech {t}: the full labelling finishes"
+            );
+            // where stops may not be skipped, nothing is left out
+            assert!(
+                some.exact,
+                "seed {seed} tech {t}: leaving out lost the proof"
+            );
+            assert!(
+                (all.best - some.best).abs() <= 1e-6 * all.best.abs().max(1.0),
+                "seed {seed} tech {t}: best {} with every job, {} without those adding nothing",
+                all.best,
+                some.best
+            );
+            if inst.stops_skippable(t) {
+                skipped += usize::from(td.lab.iter().any(|&j| inst.profit(j, t) - pi[j] <= 0.0));
+            }
+        }
+    }
+    assert!(
+        skipped >= 20,
+        "only {skipped} technicians had a job to leave out"
+    );
+}
+
+#[test]
+fn a_labelling_short_of_jobs_is_exact_only_when_the_rest_add_nothing() {
+    let mut checked = 0;
+    for seed in 0..40 {
+        let inst = skippable_day(seed, 12, 2);
+        for t in 0..inst.techs.len() {
+            if !inst.stops_skippable(t) {
+                continue;
+            }
+            let short = TechData::new(&inst, t, 3, 16);
+            if short.lab.len() == short.cands.len() {
+                continue;
+            }
+            let full = TechData::new(&inst, t, MAX_LABEL_JOBS, 16);
+            // jobs outside the short labelling priced out: it proves the best
+            let mut pi = prices(&inst, seed);
+            for &j in &short.cands {
+                if short.lab.binary_search(&j).is_err() {
+                    pi[j] = inst.profit(j, t) + 1.0;
+                }
+            }
+            let lim = limits(Skip::WhenExact);
+            let a = price(&inst, &short, &pi, 0.0, &lim);
+            let b = price(&inst, &full, &pi, 0.0, &lim);
+            assert!(a.exact && b.exact, "seed {seed} tech {t}");
+            assert!(
+                (a.best - b.best).abs() <= 1e-6 * b.best.abs().max(1.0),
+                "seed {seed} tech {t}: {} short, {} full",
+                a.best,
+                b.best
+            );
+            // one of them worth taking again: no proof
+            let out = short
+                .cands
+                .iter()
+                .find(|&&j| short.lab.binary_search(&j).is_err())
+                .copied()
+                .expect("a job left out");
+            pi[out] = 0.0;
+            assert!(
+                !price(&inst, &short, &pi, 0.0, &lim).exact,
+                "seed {seed} tech {t}: a job left out adds value, yet exact"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "only {checked} technicians checked");
+}
