@@ -274,20 +274,7 @@ impl TechData {
             })
             .collect();
         items.sort_by(|a, b| (b.0 / b.1.max(1e-9)).total_cmp(&(a.0 / a.1.max(1e-9))));
-        let mut cap = self.span;
-        let mut ub = 0.0;
-        for (v, w) in items {
-            if cap <= 0.0 {
-                break;
-            }
-            if w <= cap {
-                ub += v;
-                cap -= w;
-            } else {
-                ub += v * cap / w;
-                cap = 0.0;
-            }
-        }
+        let ub = fill(items, self.span);
         // fixed technician-specific jobs count in value; drives only cost
         let fixed_profit: f64 = self
             .fixed
@@ -386,6 +373,25 @@ impl Ord for Key {
     }
 }
 
+/// A fractional knapsack of capacity `cap` over `items` (value, weight),
+/// best value per weight first: the most they can add within `cap`.
+fn fill(items: impl IntoIterator<Item = (f64, f64)>, mut cap: f64) -> f64 {
+    let mut ub = 0.0;
+    for (v, w) in items {
+        if cap <= 0.0 {
+            break;
+        }
+        if w <= cap {
+            ub += v;
+            cap -= w;
+        } else {
+            ub += v * cap / w;
+            cap = 0.0;
+        }
+    }
+    ub
+}
+
 /// An upper bound on what the rest of a route can still add, by the time
 /// its technician is free: per point of a time grid, a fractional time
 /// knapsack over the jobs that can still start then, each costing its
@@ -406,7 +412,7 @@ impl Completion {
 
     fn new(inst: &Instance, td: &TechData, red: &[f64], fixed_profit: &[f64]) -> Self {
         let dc = inst.drive_cost;
-        let mut items: Vec<(f64, f64, f64)> = td
+        let mut items: Vec<(f64, f64, f64, f64)> = td
             .lab
             .iter()
             .enumerate()
@@ -414,33 +420,21 @@ impl Completion {
                 let d = td.lab_min_in[c];
                 let v = red[c] - dc * d;
                 let job = &inst.jobs[j];
-                (v > 0.0).then_some((v, job.duration + d, job.window.1))
+                (v > 0.0).then_some((v, job.duration + d, job.window.1, d))
             })
             .collect();
         items.sort_by(|a, b| (b.0 / b.1.max(1e-9)).total_cmp(&(a.0 / a.1.max(1e-9))));
-        let extra = items.iter().map(|i| i.1).fold(0.0, f64::max);
+        let extra = items.iter().map(|i| i.3).fold(0.0, f64::max);
         let tech = &inst.techs[td.t];
         let from = tech.regular.first().map_or(0.0, |r| r.0);
         let to = tech.regular.iter().map(|r| r.1).fold(from, f64::max);
         let step = ((to - from) / Self::POINTS as f64).max(1.0);
-        let knapsack = |after: f64, mut cap: f64| {
-            let mut ub = 0.0;
-            for &(v, w, latest) in &items {
-                if cap <= 0.0 {
-                    break;
-                }
-                if latest < after {
-                    continue;
-                }
-                if w <= cap {
-                    ub += v;
-                    cap -= w;
-                } else {
-                    ub += v * cap / w;
-                    cap = 0.0;
-                }
-            }
-            ub
+        let knapsack = |after: f64, cap: f64| {
+            let open = items
+                .iter()
+                .filter(|i| i.2 >= after)
+                .map(|&(v, w, _, _)| (v, w));
+            fill(open, cap)
         };
         let mut at = vec![knapsack(f64::NEG_INFINITY, td.span + extra)];
         let mut g = 1;
