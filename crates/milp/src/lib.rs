@@ -47,7 +47,7 @@ use autodispatch_model::{Instance, Schedule, SolveError, SolveOptions, Solver, S
 
 use crate::column::Column;
 use crate::master::Shape;
-use crate::pricing::{price, PriceLimits, Skip, TechData};
+use crate::pricing::{price, PriceLimits, PriceResult, Skip, TechData};
 
 /// The route-based MILP solver (`--solver milp`).
 #[derive(Debug, Clone)]
@@ -1028,7 +1028,7 @@ fn cg_price(
             r.best.max(0.0)
         }
     } else {
-        td.relaxed_bound(inst, pi).max(r.best)
+        proven_or_relaxed(inst, td, pi, &r)
     };
     // routes may move technician-specific jobs, which our columns keep in
     // place: bound those by the relaxation
@@ -1036,12 +1036,12 @@ fn cg_price(
     let sigma = if let Some(v) = td.ts_variant.as_deref_mut() {
         let r2 = price(inst, v, pi, thr, lim);
         grew |= v.forbid_cycles(&r2.cycles);
-        variant_routes = r2.routes;
+        variant_routes.clone_from(&r2.routes);
         if r2.exact {
             sigma.max(r2.best)
         } else {
             exact = false;
-            sigma.max(td.relaxed_bound(inst, pi))
+            sigma.max(proven_or_relaxed(inst, v, pi, &r2))
         }
     } else if td.has_tech_specific(inst) {
         sigma.max(td.relaxed_bound(inst, pi))
@@ -1055,6 +1055,19 @@ fn cg_price(
         grew,
         routes: r.routes,
         variant_routes,
+    }
+}
+
+/// The tighter of the labelling's own bound (when it has one) and the
+/// relaxation's: a bound on `td`'s best reduced value when the labelling
+/// did not prove it.
+fn proven_or_relaxed(inst: &Instance, td: &TechData, pi: &[f64], r: &PriceResult) -> f64 {
+    let relaxed = td.relaxed_bound(inst, pi);
+    let bound = r.bound.map_or(relaxed, |b| b.min(relaxed));
+    if td.must_route {
+        bound
+    } else {
+        bound.max(0.0)
     }
 }
 

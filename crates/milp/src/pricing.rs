@@ -325,6 +325,12 @@ pub struct PriceResult {
     pub best: f64,
     /// True when `best` is proven the maximum over every route.
     pub exact: bool,
+    /// A proven upper bound on the best reduced value of any route, also
+    /// when the labelling stopped early or capped its buckets (what any
+    /// label left behind could still have reached); `None` when a
+    /// shortcut lost routes nothing accounts for (jobs left out that may
+    /// add value).
+    pub bound: Option<f64>,
     /// Elementary routes whose reduced value exceeds the threshold, best first.
     pub routes: Vec<Vec<RouteStop>>,
     /// The best routes that visit a job twice (local job indices in order).
@@ -577,6 +583,14 @@ fn price_w<const W: usize>(
         pops += 1;
         if arena.len() > lim.max_labels || (pops % 256 == 0 && Instant::now() >= lim.deadline) {
             exact = false;
+            // what the labels not yet extended could still reach
+            for Key(_, o) in heap.drain().chain([Key(0.0, idx)]) {
+                let ol = &arena[o as usize];
+                if ol.alive {
+                    dropped_best =
+                        dropped_best.max(ol.rp + completion.ahead(ol.busy, ol.next_fixed as usize));
+                }
+            }
             break;
         }
         // close the route here
@@ -657,8 +671,12 @@ fn price_w<const W: usize>(
                     .expect("a full bucket");
                 if arena[worst as usize].rp >= nl.rp {
                     buckets[b] = keep;
+                    dropped_best = dropped_best.max(ub);
                     return;
                 }
+                let wl = &arena[worst as usize];
+                dropped_best =
+                    dropped_best.max(wl.rp + completion.ahead(wl.busy, wl.next_fixed as usize));
                 arena[worst as usize].alive = false;
                 keep.swap_remove(w);
             }
@@ -770,10 +788,12 @@ fn price_w<const W: usize>(
                 .cands
                 .iter()
                 .all(|&j| inst.profit(j, t) - pi[j] <= 0.0 || td.lab.binary_search(&j).is_ok()));
-    if left_out_lose || lim.bucket_cap != usize::MAX || (skip && !skippable) {
+    let lost = left_out_lose || (skip && !skippable);
+    if lost || lim.bucket_cap != usize::MAX {
         exact = false;
     }
-    let best = best.max(dropped_best);
+    let bound = (!lost).then(|| best.max(dropped_best));
+    let best = if exact { best.max(dropped_best) } else { best };
     found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut routes = Vec::new();
     let mut cycles = Vec::new();
@@ -814,6 +834,7 @@ fn price_w<const W: usize>(
     PriceResult {
         best,
         exact,
+        bound,
         routes,
         cycles,
     }

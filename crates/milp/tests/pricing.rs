@@ -126,3 +126,44 @@ fn a_labelling_short_of_jobs_is_exact_only_when_the_rest_add_nothing() {
     }
     assert!(checked >= 20, "only {checked} technicians checked");
 }
+
+#[test]
+fn a_labelling_cut_short_still_bounds_the_best_route() {
+    let mut below = 0;
+    for seed in 0..40 {
+        let inst = skippable_day(seed, 12, 2);
+        let pi = prices(&inst, seed);
+        for t in 0..inst.techs.len() {
+            let td = TechData::new(&inst, t, MAX_LABEL_JOBS, 16);
+            let full = price(&inst, &td, &pi, 0.0, &limits(Skip::Never));
+            assert!(full.exact);
+            for (cap, labels) in [(1, usize::MAX), (2, usize::MAX), (usize::MAX, 8)] {
+                let lim = PriceLimits {
+                    bucket_cap: cap,
+                    max_labels: labels.min(2_000_000),
+                    ..limits(Skip::WhenExact)
+                };
+                let cut = price(&inst, &td, &pi, 0.0, &lim);
+                let b = cut.bound.expect("no job that adds value is left out");
+                assert!(
+                    b >= full.best - 1e-6 * full.best.abs().max(1.0),
+                    "seed {seed} tech {t} cap {cap} labels {labels}: bound {b} below the best {}",
+                    full.best
+                );
+                below += usize::from(cut.best < full.best - 1e-6);
+            }
+            // leaving out jobs that may add value (stops not skippable): no bound
+            if !inst.stops_skippable(t) {
+                let lim = PriceLimits {
+                    bucket_cap: 2,
+                    ..limits(Skip::Always)
+                };
+                assert!(price(&inst, &td, &pi, 0.0, &lim).bound.is_none());
+            }
+        }
+    }
+    assert!(
+        below >= 10,
+        "only {below} cut labellings missed the best route"
+    );
+}
