@@ -194,10 +194,12 @@ impl Milp {
         let t0 = Instant::now();
         let limit = opts.time_limit.as_secs_f64();
         let at = |f: f64| t0 + Duration::from_secs_f64((limit * f).max(0.0));
-        let heur_end = at(0.25);
-        // big days: the dive's LPs get slow, regions do better with the time
+        // big days: the dive's LPs get slow, regions do better with the
+        // time; quick pricing rounds (which bound too, by what their
+        // labels could reach) serve the bound better than slow exact ones
         let big = inst.techs.len() > 60;
-        let mut cg_end = at(if big { 0.35 } else { 0.45 });
+        let heur_end = at(if big { 0.45 } else { 0.25 });
+        let mut cg_end = at(if big { 0.6 } else { 0.45 });
         let mut dive_end = if big { cg_end } else { at(0.65) };
         let mut ip_end = at(0.9);
         let n_techs = inst.techs.len();
