@@ -59,7 +59,12 @@ pub struct Milp {
     /// Most new columns per technician per pricing round.
     pub columns_per_round: usize,
     /// ng-neighbourhood size of the pricing relaxation (elementary when at
-    /// least the technician's number of jobs).
+    /// least the technician's number of jobs). The default, 1, remembers
+    /// only the job just done and lets the neighbourhoods grow where the
+    /// best routes repeat a job: far fewer labels while the prices are far
+    /// from their end, and the same converged bound (on `bench_day`
+    /// 300 × 40 at 8.5 s: 6.6% gap where 16 gave 10.5%; 100 × 15 converges
+    /// 1.2–2.4× sooner; TOPTW unchanged).
     pub ng_size: usize,
     /// Live labels per bucket in heuristic pricing rounds.
     pub heuristic_bucket_cap: usize,
@@ -82,7 +87,7 @@ impl Default for Milp {
             max_labels: 200_000,
             max_label_jobs: 256,
             columns_per_round: 15,
-            ng_size: 16,
+            ng_size: 1,
             heuristic_bucket_cap: 6,
             use_microlp: true,
             lns_group: 4,
