@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use autodispatch_milp::pricing::{price, PriceLimits, Skip, TechData, MAX_LABEL_JOBS};
+use autodispatch_milp::pricing::{price, PriceLimits, PriceResult, Skip, TechData, MAX_LABEL_JOBS};
 use autodispatch_model::Instance;
 use autodispatch_testkit::bench_day;
 
@@ -42,36 +42,44 @@ fn skippable_day(seed: u64, jobs: usize, techs: usize) -> Instance {
     Instance::new(&p)
 }
 
-#[test]
-fn leaving_out_jobs_that_add_nothing_keeps_the_best_route() {
-    let mut skipped = 0;
+/// Each technician of 40 skippable bench days (24 jobs, 2 technicians) at
+/// prices from the seed, with its full exact pricing (every job kept).
+fn each_priced(mut f: impl FnMut(u64, &Instance, &[f64], usize, &TechData, &PriceResult)) {
     for seed in 0..40 {
-        let inst = skippable_day(seed, 12, 2);
+        let inst = skippable_day(seed, 24, 2);
         let pi = prices(&inst, seed);
         for t in 0..inst.techs.len() {
             let td = TechData::new(&inst, t, MAX_LABEL_JOBS, 16);
             let all = price(&inst, &td, &pi, 0.0, &limits(Skip::Never));
-            let some = price(&inst, &td, &pi, 0.0, &limits(Skip::WhenExact));
             assert!(
                 all.exact,
                 "seed {seed} tech {t}: the full labelling finishes"
             );
-            // where stops may not be skipped, nothing is left out
-            assert!(
-                some.exact,
-                "seed {seed} tech {t}: leaving out lost the proof"
-            );
-            assert!(
-                (all.best - some.best).abs() <= 1e-6 * all.best.abs().max(1.0),
-                "seed {seed} tech {t}: best {} with every job, {} without those adding nothing",
-                all.best,
-                some.best
-            );
-            if inst.stops_skippable(t) {
-                skipped += usize::from(td.lab.iter().any(|&j| inst.profit(j, t) - pi[j] <= 0.0));
-            }
+            f(seed, &inst, &pi, t, &td, &all);
         }
     }
+}
+
+#[test]
+fn leaving_out_jobs_that_add_nothing_keeps_the_best_route() {
+    let mut skipped = 0;
+    each_priced(|seed, inst, pi, t, td, all| {
+        let some = price(inst, td, pi, 0.0, &limits(Skip::WhenExact));
+        // where stops may not be skipped, nothing is left out
+        assert!(
+            some.exact,
+            "seed {seed} tech {t}: leaving out lost the proof"
+        );
+        assert!(
+            (all.best - some.best).abs() <= 1e-6 * all.best.abs().max(1.0),
+            "seed {seed} tech {t}: best {} with every job, {} without those adding nothing",
+            all.best,
+            some.best
+        );
+        if inst.stops_skippable(t) {
+            skipped += usize::from(td.lab.iter().any(|&j| inst.profit(j, t) - pi[j] <= 0.0));
+        }
+    });
     assert!(
         skipped >= 20,
         "only {skipped} technicians had a job to leave out"
@@ -130,38 +138,32 @@ fn a_labelling_short_of_jobs_is_exact_only_when_the_rest_add_nothing() {
 #[test]
 fn a_labelling_cut_short_still_bounds_the_best_route() {
     let mut below = 0;
-    for seed in 0..40 {
-        let inst = skippable_day(seed, 12, 2);
-        let pi = prices(&inst, seed);
-        for t in 0..inst.techs.len() {
-            let td = TechData::new(&inst, t, MAX_LABEL_JOBS, 16);
-            let full = price(&inst, &td, &pi, 0.0, &limits(Skip::Never));
-            assert!(full.exact);
-            for (cap, labels) in [(1, usize::MAX), (2, usize::MAX), (usize::MAX, 8)] {
-                let lim = PriceLimits {
-                    bucket_cap: cap,
-                    max_labels: labels.min(2_000_000),
-                    ..limits(Skip::WhenExact)
-                };
-                let cut = price(&inst, &td, &pi, 0.0, &lim);
-                let b = cut.bound.expect("no job that adds value is left out");
-                assert!(
-                    b >= full.best - 1e-6 * full.best.abs().max(1.0),
-                    "seed {seed} tech {t} cap {cap} labels {labels}: bound {b} below the best {}",
-                    full.best
-                );
-                below += usize::from(cut.best < full.best - 1e-6);
-            }
-            // leaving out jobs that may add value (stops not skippable): no bound
-            if !inst.stops_skippable(t) {
-                let lim = PriceLimits {
-                    bucket_cap: 2,
-                    ..limits(Skip::Always)
-                };
-                assert!(price(&inst, &td, &pi, 0.0, &lim).bound.is_none());
-            }
+    each_priced(|seed, inst, pi, t, td, full| {
+        for (cap, labels) in [(1, 2_000_000), (2, 2_000_000), (usize::MAX, 8)] {
+            let lim = PriceLimits {
+                bucket_cap: cap,
+                max_labels: labels,
+                ..limits(Skip::WhenExact)
+            };
+            let cut = price(inst, td, pi, 0.0, &lim);
+            let b = cut.bound.expect("no job that adds value is left out");
+            assert!(
+                b >= full.best - 1e-6 * full.best.abs().max(1.0),
+                "seed {seed} tech {t} cap {cap} labels {labels}: bound {b} below the best {}",
+                full.best
+            );
+            below += usize::from(cut.best < full.best - 1e-6);
         }
-    }
+        // jobs of no reduced profit left out where stops may not be
+        // skipped: routes through them are lost, so no bound is claimed
+        if !inst.stops_skippable(t) {
+            let lim = PriceLimits {
+                bucket_cap: 2,
+                ..limits(Skip::Always)
+            };
+            assert!(price(inst, td, pi, 0.0, &lim).bound.is_none());
+        }
+    });
     assert!(
         below >= 10,
         "only {below} cut labellings missed the best route"
