@@ -358,6 +358,19 @@ struct Label<const W: usize> {
     skip: bool,
 }
 
+/// A live label as its bucket keeps it: what dominance compares first,
+/// side by side in memory (the visited set, compared last, stays in the
+/// arena).
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    rp: f64,
+    busy: f64,
+    prev_end: f64,
+    id: u32,
+    must: u8,
+    close: bool,
+}
+
 const NONE: u32 = u32::MAX;
 
 fn subset<const W: usize>(a: &[u64; W], b: &[u64; W]) -> bool {
@@ -510,7 +523,7 @@ fn price_w<const W: usize>(
     let dc = inst.drive_cost;
     let n_nodes = 1 + n + m;
     let bucket_of = |node: u32, nf: u32| node as usize * (m + 1) + nf as usize;
-    let mut buckets: Vec<Vec<u32>> = vec![Vec::new(); n_nodes * (m + 1)];
+    let mut buckets: Vec<Vec<Entry>> = vec![Vec::new(); n_nodes * (m + 1)];
     let mut arena: Vec<Label<W>> = Vec::with_capacity(1024);
     let mut heap: BinaryHeap<Key> = BinaryHeap::new();
     let fixed_profit: Vec<f64> = td
@@ -626,62 +639,59 @@ fn price_w<const W: usize>(
                 dropped_best = dropped_best.max(ub);
                 return;
             }
-            let b = bucket_of(nl.node, nl.next_fixed);
-            for &o in &buckets[b] {
-                let ol = &arena[o as usize];
+            let bucket = &mut buckets[bucket_of(nl.node, nl.next_fixed)];
+            for e in bucket.iter() {
                 // an earlier label may not be able to end here when a later
                 // one can (split shifts, return home): that is compared too
-                if ol.alive
-                    && ol.must == nl.must
-                    && (ol.close || !nl.close)
-                    && ol.rp >= nl.rp - 1e-9
-                    && ol.busy <= nl.busy
-                    && ol.prev_end <= nl.prev_end
-                    && subset(&ol.visited, &nl.visited)
+                if e.must == nl.must
+                    && (e.close || !nl.close)
+                    && e.rp >= nl.rp - 1e-9
+                    && e.busy <= nl.busy
+                    && e.prev_end <= nl.prev_end
+                    && subset(&arena[e.id as usize].visited, &nl.visited)
                 {
                     return;
                 }
             }
             let id = arena.len() as u32;
-            let mut keep = Vec::with_capacity(buckets[b].len() + 1);
-            for &o in &buckets[b] {
-                let ol = &mut arena[o as usize];
-                if !ol.alive {
-                    continue;
+            bucket.retain(|e| {
+                let dominated = nl.must == e.must
+                    && (nl.close || !e.close)
+                    && nl.rp >= e.rp - 1e-9
+                    && nl.busy <= e.busy
+                    && nl.prev_end <= e.prev_end
+                    && subset(&nl.visited, &arena[e.id as usize].visited);
+                if dominated {
+                    arena[e.id as usize].alive = false;
                 }
-                if nl.must == ol.must
-                    && (nl.close || !ol.close)
-                    && nl.rp >= ol.rp - 1e-9
-                    && nl.busy <= ol.busy
-                    && nl.prev_end <= ol.prev_end
-                    && subset(&nl.visited, &ol.visited)
-                {
-                    ol.alive = false;
-                } else {
-                    keep.push(o);
-                }
-            }
-            if keep.len() >= lim.bucket_cap {
+                !dominated
+            });
+            if bucket.len() >= lim.bucket_cap {
                 // full: the new label replaces the worst, or is dropped
-                let (w, worst) = keep
+                let (w, worst) = bucket
                     .iter()
                     .enumerate()
-                    .min_by(|a, b| arena[*a.1 as usize].rp.total_cmp(&arena[*b.1 as usize].rp))
-                    .map(|(w, &o)| (w, o))
+                    .min_by(|a, b| a.1.rp.total_cmp(&b.1.rp))
+                    .map(|(w, e)| (w, *e))
                     .expect("a full bucket");
-                if arena[worst as usize].rp >= nl.rp {
-                    buckets[b] = keep;
+                if worst.rp >= nl.rp {
                     dropped_best = dropped_best.max(ub);
                     return;
                 }
-                let wl = &arena[worst as usize];
+                let wl = &arena[worst.id as usize];
                 dropped_best =
                     dropped_best.max(wl.rp + completion.ahead(wl.busy, wl.next_fixed as usize));
-                arena[worst as usize].alive = false;
-                keep.swap_remove(w);
+                arena[worst.id as usize].alive = false;
+                bucket.swap_remove(w);
             }
-            keep.push(id);
-            buckets[b] = keep;
+            bucket.push(Entry {
+                rp: nl.rp,
+                busy: nl.busy,
+                prev_end: nl.prev_end,
+                id,
+                must: nl.must,
+                close: nl.close,
+            });
             heap.push(Key(nl.busy, id));
             arena.push(nl);
         };
