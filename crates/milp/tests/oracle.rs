@@ -21,9 +21,26 @@ fn route_based_optimum_equals_brute_force_on_tiny_days() {
 /// of no reduced profit and still proves its best route.
 #[test]
 fn route_based_optimum_equals_brute_force_on_tiny_haversine_days() {
-    let (proven, _) =
-        route_model_against_brute_force_on(autodispatch_testkit::bench_day, 1000, 100);
+    let (proven, _) = route_model_against_brute_force_on(
+        autodispatch_testkit::bench_day,
+        &Milp::default(),
+        1000,
+        100,
+    );
     assert!(proven >= 70, "only {proven} days proven optimal");
+}
+
+/// Quick pricing rounds that see only two jobs per technician: the exact
+/// rounds still label every candidate, so the optimum is still proven
+/// (a labelling short of jobs that may add value proves nothing).
+#[test]
+fn exact_rounds_label_every_candidate_when_quick_rounds_see_few() {
+    let narrow = Milp {
+        max_label_jobs: 2,
+        ..Milp::default()
+    };
+    let (proven, _) = route_model_against_brute_force_on(random_day, &narrow, 0, 130);
+    assert!(proven >= 100, "only {proven} days proven optimal");
 }
 
 #[test]

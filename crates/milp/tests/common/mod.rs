@@ -44,12 +44,13 @@ pub fn assert_clean(p: &Problem, inst: &Instance, sol: &Solution, what: &str) {
 /// and a plan called optimal equal to brute force. Returns how many were
 /// proven optimal, and every run's note.
 pub fn route_model_against_brute_force(base: u64, count: u64) -> (usize, Vec<Option<String>>) {
-    route_model_against_brute_force_on(random_day, base, count)
+    route_model_against_brute_force_on(random_day, &Milp::default(), base, count)
 }
 
-/// [`route_model_against_brute_force`] on days made by `day`.
+/// [`route_model_against_brute_force`] on days made by `day`, with `milp`.
 pub fn route_model_against_brute_force_on(
     day: fn(u64, usize, usize) -> Problem,
+    milp: &Milp,
     base: u64,
     count: u64,
 ) -> (usize, Vec<Option<String>>) {
@@ -61,9 +62,7 @@ pub fn route_model_against_brute_force_on(
         let techs = 1 + (k % 3) as usize;
         let p = day(seed, jobs, techs);
         let inst = Instance::new(&p);
-        let out = Milp::default()
-            .run(&inst, &opts(5), None)
-            .expect("milp solves");
+        let out = milp.run(&inst, &opts(5), None).expect("milp solves");
         assert_clean(&p, &inst, &out.solution, &format!("seed {seed}"));
         let bound = out.solution.bound.expect("a bound");
         assert!(
