@@ -203,14 +203,16 @@ impl Milp {
         let t0 = Instant::now();
         let limit = opts.time_limit.as_secs_f64();
         let at = |f: f64| t0 + Duration::from_secs_f64((limit * f).max(0.0));
-        // big days: the dive's LPs get slow, regions do better with the
-        // time, and the bound needs long exact rounds (every candidate of
-        // 120 technicians: seconds). Column generation may run long on any
-        // day: it hands over early once the LP is as good as proven (see
-        // `CG_CLOSE`).
+        // Column generation may take three quarters of the time: it hands
+        // over to the integer phase as soon as the LP is as good as proven
+        // (`CG_CLOSE`), which on most days is early, and where it is not
+        // the bound needs the time (exact rounds over every candidate of
+        // 120 technicians take seconds; 300 × 40 s5 needs every round it
+        // gets). On big days the dive's LPs get slow and regions do better
+        // with what is left, and quick rounds run longer.
         let big = inst.techs.len() > 60;
         let heur_end = at(if big { 0.35 } else { 0.25 });
-        let mut cg_end = at(if big { 0.85 } else { 0.75 });
+        let mut cg_end = at(0.75);
         let mut dive_end = if big { cg_end } else { at(0.65) };
         let mut ip_end = at(0.9);
         let n_techs = inst.techs.len();
@@ -420,6 +422,14 @@ impl Milp {
                     };
                     cg_price(inst, td, &pi, thr + 1e-6, &lim)
                 });
+                // the quick and the exact labelling of a technician forbid
+                // the cycles either has met (else each meets them anew)
+                for (td, w) in techs.iter_mut().zip(wide.iter_mut()) {
+                    if let Some(w) = w {
+                        w.absorb_ng(td);
+                        td.absorb_ng(w);
+                    }
+                }
                 let mut slot: Vec<Option<CgPriced>> = (0..n_techs).map(|_| None).collect();
                 for p in priced {
                     let t = p.t;

@@ -258,6 +258,28 @@ impl TechData {
         grew
     }
 
+    /// Makes this labelling remember, near each of its jobs, every job that
+    /// `other`'s does (the same technician labelling other jobs): a cycle
+    /// either learned is then forbidden in both.
+    pub fn absorb_ng(&mut self, other: &TechData) {
+        let local = |j: usize| self.lab.binary_search(&j).ok();
+        for (oc, bits) in other.ng.iter().enumerate() {
+            let Some(c) = local(other.lab[oc]) else {
+                continue;
+            };
+            for (w, &word) in bits.iter().enumerate() {
+                let mut word = word;
+                while word != 0 {
+                    let ob = w * 64 + word.trailing_zeros() as usize;
+                    word &= word - 1;
+                    if let Some(b) = local(other.lab[ob]) {
+                        self.ng[c][b / 64] |= 1 << (b % 64);
+                    }
+                }
+            }
+        }
+    }
+
     /// A valid upper bound on the best reduced route value of this
     /// technician under `pi`, without routing: a fractional time knapsack
     /// where each job costs its duration plus its shortest possible drive

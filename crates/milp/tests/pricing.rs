@@ -169,3 +169,51 @@ fn a_labelling_cut_short_still_bounds_the_best_route() {
         "only {below} cut labellings missed the best route"
     );
 }
+
+/// What a labelling over some of a technician's jobs learns about cycles
+/// carries over to one over all of them, job by job: it then labels as if
+/// it had learned the same cycles itself.
+#[test]
+fn a_cycle_learned_by_one_labelling_is_forbidden_in_the_other() {
+    let mut carried = 0;
+    for seed in 0..40 {
+        let inst = skippable_day(seed, 24, 2);
+        let pi: Vec<f64> = prices(&inst, seed).iter().map(|p| p * 0.3).collect();
+        for t in 0..inst.techs.len() {
+            let mut narrow = TechData::new(&inst, t, 12, 1);
+            let wide = TechData::new(&inst, t, MAX_LABEL_JOBS, 1);
+            if narrow.lab.len() == wide.lab.len() {
+                continue;
+            }
+            let lim = limits(Skip::Never);
+            let cycles = price(&inst, &narrow, &pi, 0.0, &lim).cycles;
+            if cycles.is_empty() {
+                continue;
+            }
+            narrow.forbid_cycles(&cycles);
+            // the same cycles in the wide labelling's own indices
+            let local = |c: usize| {
+                wide.lab
+                    .binary_search(&narrow.lab[c])
+                    .expect("a narrow job is a wide one")
+            };
+            let mapped: Vec<Vec<usize>> = cycles
+                .iter()
+                .map(|cy| cy.iter().map(|&c| local(c)).collect())
+                .collect();
+            let mut learned = wide.clone();
+            learned.forbid_cycles(&mapped);
+            let mut absorbed = wide.clone();
+            absorbed.absorb_ng(&narrow);
+            let a = price(&inst, &learned, &pi, 0.0, &lim);
+            let b = price(&inst, &absorbed, &pi, 0.0, &lim);
+            assert_eq!(a.best.to_bits(), b.best.to_bits(), "seed {seed} tech {t}");
+            assert_eq!(a.routes, b.routes, "seed {seed} tech {t}");
+            assert_eq!(a.cycles, b.cycles, "seed {seed} tech {t}");
+            // and the wide labelling alone would have met them
+            let fresh = price(&inst, &wide, &pi, 0.0, &lim);
+            carried += usize::from(fresh.cycles != a.cycles);
+        }
+    }
+    assert!(carried >= 5, "only {carried} technicians learned anything");
+}
