@@ -9,7 +9,9 @@
 //! as the column generation starts it (bucket cap, jobs of no reduced
 //! profit skipped); `exact` is a proving round (no cap; jobs of no reduced
 //! profit left out only where that loses no route; up to the
-//! solver's label limit).
+//! solver's label limit), labelling forward only; `exact-both-ways` the
+//! same labelling from both ends of the day, as the solver's exact rounds
+//! run it.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -37,7 +39,11 @@ fn pricing(c: &mut Criterion) {
             .map(|j| DUAL_SHARE * j.weighted_value)
             .collect();
         let id = format!("{jobs}x{techs}");
-        for (mode, heuristic) in [("heuristic", true), ("exact", false)] {
+        for (mode, heuristic, bidirectional) in [
+            ("heuristic", true, false),
+            ("exact", false, false),
+            ("exact-both-ways", false, true),
+        ] {
             group.bench_with_input(BenchmarkId::new(mode, &id), &inst, |b, inst| {
                 b.iter(|| {
                     let lim = PriceLimits {
@@ -54,6 +60,7 @@ fn pricing(c: &mut Criterion) {
                         },
                         max_columns: defaults.columns_per_round,
                         deadline: Instant::now() + Duration::from_secs(3600),
+                        bidirectional,
                     };
                     let mut found = 0;
                     for td in &tds {

@@ -43,6 +43,7 @@ fn main() {
                 skip,
                 max_columns: 15,
                 deadline: Instant::now() + Duration::from_secs(5),
+                bidirectional: false,
             };
             let r = price(&inst, td, &pi, 0.0, &lim);
             exact += usize::from(r.exact);

@@ -81,6 +81,9 @@ pub struct Milp {
     pub lns_group: usize,
     /// Warm-start from the greedy planner's routes.
     pub use_greedy: bool,
+    /// Exact pricing labels from both ends of the day (technicians
+    /// without fixed stops); else forward only, as quick rounds do.
+    pub bidirectional: bool,
     /// Test hook: fail at once, as a broken backend would.
     pub fail: bool,
 }
@@ -97,6 +100,7 @@ impl Default for Milp {
             lns_group: 4,
             dive_fix: 0.6,
             use_greedy: true,
+            bidirectional: true,
             fail: false,
         }
     }
@@ -111,6 +115,7 @@ impl Milp {
             max_labels: self.max_labels,
             max_columns: self.columns_per_round,
             deadline,
+            bidirectional: false,
         }
     }
 
@@ -373,6 +378,11 @@ impl Milp {
                     max_labels: self.max_labels,
                     max_columns: self.columns_per_round,
                     deadline: cg_end,
+                    // where exact rounds are cut by the clock (over 60
+                    // technicians), labelling forward bounds better: its
+                    // labels left behind are late in the day, with little
+                    // left to add
+                    bidirectional: self.bidirectional && !heuristic && !big,
                 };
                 // Wentges smoothing: price at a point between the LP's
                 // duals and those of the best bound so far, which steadies
@@ -524,6 +534,14 @@ impl Milp {
                 {
                     break;
                 }
+                // a quick round between exact ones moves the LP for a
+                // fraction of an exact round's time, and the next exact
+                // round prices (and bounds) at better duals (on big days
+                // one exact round is about all that fits)
+                if improving > 0 && !big {
+                    heuristic = true;
+                    prev_lp = None;
+                }
             }
 
             // integer master: our packings, price-and-dive, then microlp
@@ -555,6 +573,7 @@ impl Milp {
                     max_labels: self.max_labels,
                     max_columns: self.columns_per_round * 3,
                     deadline: dive_end,
+                    bidirectional: self.bidirectional,
                 };
                 let mine: Vec<&TechData> = techs
                     .iter()

@@ -5,7 +5,9 @@
 //! shifts, blocked time, max drive per leg, reaching the next fixed stop,
 //! return home). With dual prices `pi` on the job rows it finds the routes
 //! of highest reduced value; when it runs to the end it also proves the
-//! maximum, which is what makes the Lagrangian bound valid.
+//! maximum, which is what makes the Lagrangian bound valid. Exact rounds
+//! label technicians without fixed stops from both ends of the day
+//! (`pricing/bidir.rs`).
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -16,6 +18,8 @@ use autodispatch_model::route::{best_insertion, RouteStop};
 use autodispatch_model::{Instance, JobClass};
 
 use crate::column::{close_start, Column};
+
+mod bidir;
 
 /// Most candidate jobs the labelling handles for one technician (bitset width).
 pub const MAX_LABEL_JOBS: usize = 1024;
@@ -324,6 +328,11 @@ pub struct PriceLimits {
     pub skip: Skip,
     pub max_columns: usize,
     pub deadline: Instant,
+    /// Label from both ends of the day and join the halves (technicians
+    /// without fixed stops): the same best elementary route, with far
+    /// fewer labels where windows are wide. Joins relax ng-routes a little
+    /// differently from forward labels, never below the best route.
+    pub bidirectional: bool,
 }
 
 /// Leaving out jobs whose reduced profit is not positive: far fewer
@@ -510,6 +519,85 @@ impl Completion {
     }
 }
 
+/// The routes a labelling found and what bounds those it did not.
+struct Tally {
+    /// Best value of any route closed (above the threshold or not).
+    best: f64,
+    threshold: f64,
+    /// Routes above the threshold: value, last forward label, first
+    /// backward label (`NONE` for a route closed going forward).
+    found: Vec<(f64, u32, u32)>,
+    /// The `keep` best values found, smallest on top.
+    top: BinaryHeap<Key>,
+    keep: usize,
+    /// Labels that cannot beat this are dropped: no route above the
+    /// threshold and no better best is lost, and none of the `keep` best
+    /// found (the `keep`-th best value so far).
+    cutoff: f64,
+    /// The most a dropped label could have reached: when it is above the
+    /// best found, it is what bounds the maximum.
+    dropped: f64,
+}
+
+impl Tally {
+    fn route(&mut self, v: f64, fwd: u32, back: u32) {
+        if v > self.best {
+            self.best = v;
+        }
+        if v > self.threshold {
+            let id = u32::try_from(self.found.len()).unwrap_or(u32::MAX);
+            self.found.push((v, fwd, back));
+            // `Key` orders a heap smallest first: its top is the k-th best
+            self.top.push(Key(v, id));
+            if self.top.len() > self.keep {
+                self.top.pop();
+            }
+            if self.top.len() >= self.keep {
+                if let Some(Key(kth, _)) = self.top.peek() {
+                    self.cutoff = self.cutoff.max(*kth);
+                }
+            }
+        }
+    }
+
+    fn drop(&mut self, ub: f64) {
+        self.dropped = self.dropped.max(ub);
+    }
+}
+
+/// Label `l` extended to labelling job `c` at its earliest start: the drive
+/// there, when the technician is ready for it, and the start.
+struct Step {
+    leg: f64,
+    ready: f64,
+    first_leg: Option<f64>,
+    start: f64,
+}
+
+/// The extension of `l` to job `c` as [`autodispatch_model::route::schedule`]
+/// times it (max drive per leg, windows, shifts, blocked time); `None` when
+/// it cannot start. Fixed stops ahead are the caller's.
+#[inline]
+fn step<const W: usize>(inst: &Instance, td: &TechData, l: &Label<W>, c: usize) -> Option<Step> {
+    let j = td.lab[c];
+    let leg = inst.drive(l.loc, inst.jobs[j].loc);
+    if inst.max_drive.is_some_and(|mx| leg > mx) {
+        return None;
+    }
+    let (ready, first_leg) = if l.has_prev {
+        ((l.prev_end + leg).max(l.busy), None)
+    } else {
+        (l.busy, Some(leg))
+    };
+    let start = inst.earliest_start(td.t, j, ready, first_leg)?;
+    Some(Step {
+        leg,
+        ready,
+        first_leg,
+        start,
+    })
+}
+
 /// Labelling for technician `td` under job prices `pi` (indexed by job):
 /// the best reduced value and the routes above `threshold`.
 #[must_use]
@@ -572,21 +660,36 @@ fn price_w<const W: usize>(
         Skip::Always => true,
     };
     // the empty route, for a technician without fixed stops
-    let mut best = if m == 0 && full == 0 {
-        0.0
-    } else {
-        f64::NEG_INFINITY
+    let mut tally = Tally {
+        best: if m == 0 && full == 0 {
+            0.0
+        } else {
+            f64::NEG_INFINITY
+        },
+        threshold,
+        found: Vec::new(),
+        top: BinaryHeap::new(),
+        keep: lim.max_columns.max(1),
+        cutoff: threshold,
+        dropped: f64::NEG_INFINITY,
     };
-    let mut found: Vec<(f64, u32)> = Vec::new();
     let completion = Completion::new(inst, td, &red, &fixed_profit);
-    // labels that cannot beat this are dropped: no route above the
-    // threshold and no better best is lost, and none of the `max_columns`
-    // best found (the `max_columns`-th best value so far)
-    let mut top: BinaryHeap<Key> = BinaryHeap::new();
-    let mut cutoff = threshold;
-    // the most a dropped label could have reached: when it is above the
-    // best found, it is what bounds the maximum
-    let mut dropped_best = f64::NEG_INFINITY;
+    // bidirectional: forward labels only while their last job ends by
+    // `mid`; routes going further are joins with backward labels
+    let mid = (lim.bidirectional && m == 0 && full == 0).then(|| {
+        let from = tech.regular.first().map_or(0.0, |r| r.0);
+        let to = tech.regular.iter().map(|r| r.1).fold(from, f64::max);
+        (from + to) / 2.0
+    });
+    let mut joinable: Vec<u32> = Vec::new();
+    // the labelling jobs by when their window closes (the latest start)
+    let close_at: Vec<f64> = td.lab.iter().map(|&j| inst.jobs[j].window.1).collect();
+    let mut by_close: Vec<u32> = (0..n as u32).collect();
+    by_close.sort_by(|&a, &b| {
+        close_at[a as usize]
+            .total_cmp(&close_at[b as usize])
+            .then(a.cmp(&b))
+    });
     arena.push(Label {
         node: 0,
         next_fixed: 0,
@@ -611,8 +714,8 @@ fn price_w<const W: usize>(
             continue;
         }
         let ub = l.rp + completion.ahead(l.busy, l.next_fixed as usize);
-        if ub <= cutoff && l.node != 0 {
-            dropped_best = dropped_best.max(ub);
+        if ub <= tally.cutoff && l.node != 0 {
+            tally.drop(ub);
             continue;
         }
         pops += 1;
@@ -622,8 +725,7 @@ fn price_w<const W: usize>(
             for Key(_, o) in heap.drain().chain([Key(0.0, idx)]) {
                 let ol = &arena[o as usize];
                 if ol.alive {
-                    dropped_best =
-                        dropped_best.max(ol.rp + completion.ahead(ol.busy, ol.next_fixed as usize));
+                    tally.drop(ol.rp + completion.ahead(ol.busy, ol.next_fixed as usize));
                 }
             }
             break;
@@ -636,29 +738,21 @@ fn price_w<const W: usize>(
                 0.0
             };
             if l.close {
-                let v = l.rp - dc * home;
-                if v > best {
-                    best = v;
-                }
-                if v > threshold {
-                    found.push((v, idx));
-                    // `Key` orders a heap smallest first: its top is the k-th best
-                    top.push(Key(v, idx));
-                    if top.len() > lim.max_columns.max(1) {
-                        top.pop();
-                    }
-                    if top.len() >= lim.max_columns.max(1) {
-                        if let Some(Key(kth, _)) = top.peek() {
-                            cutoff = cutoff.max(*kth);
-                        }
-                    }
-                }
+                tally.route(l.rp - dc * home, idx, NONE);
             }
         }
+        if mid.is_some() {
+            joinable.push(idx);
+        }
         let mut push = |arena: &mut Vec<Label<W>>, heap: &mut BinaryHeap<Key>, nl: Label<W>| {
+            if mid.is_some_and(|mid| nl.prev_end > mid) {
+                // a route going on past `mid` is a join of its part up to
+                // `mid` with a backward label (one job long at least)
+                return;
+            }
             let ub = nl.rp + completion.ahead(nl.busy, nl.next_fixed as usize);
-            if ub <= cutoff {
-                dropped_best = dropped_best.max(ub);
+            if ub <= tally.cutoff {
+                tally.drop(ub);
                 return;
             }
             let bucket = &mut buckets[bucket_of(nl.node, nl.next_fixed)];
@@ -697,12 +791,11 @@ fn price_w<const W: usize>(
                     .map(|(w, e)| (w, *e))
                     .expect("a full bucket");
                 if worst.rp >= nl.rp {
-                    dropped_best = dropped_best.max(ub);
+                    tally.drop(ub);
                     return;
                 }
                 let wl = &arena[worst.id as usize];
-                dropped_best =
-                    dropped_best.max(wl.rp + completion.ahead(wl.busy, wl.next_fixed as usize));
+                tally.drop(wl.rp + completion.ahead(wl.busy, wl.next_fixed as usize));
                 arena[worst.id as usize].alive = false;
                 bucket.swap_remove(w);
             }
@@ -758,37 +851,36 @@ fn price_w<const W: usize>(
                 push(&mut arena, &mut heap, nl);
             }
         }
-        // a candidate job
+        // a candidate job: none whose window closes before the last job ends
         let next_fixed = td.fixed.get(l.next_fixed as usize);
-        for c in 0..n {
+        let open_from = if l.has_prev {
+            by_close.partition_point(|&c| close_at[c as usize] < l.prev_end)
+        } else {
+            0
+        };
+        for &c in &by_close[open_from..] {
+            let c = c as usize;
             if l.visited[c / 64] >> (c % 64) & 1 == 1 || l.must & mand_bit[c] != 0 {
                 continue;
             }
             if skip && red[c] <= 0.0 && mand_bit[c] == 0 {
                 continue;
             }
+            let Some(st) = step(inst, td, &l, c) else {
+                continue;
+            };
             let j = td.lab[c];
             let job = &inst.jobs[j];
-            let leg = inst.drive(l.loc, job.loc);
-            if inst.max_drive.is_some_and(|mx| leg > mx) {
-                continue;
-            }
-            let (ready, first_leg) = if l.has_prev {
-                ((l.prev_end + leg).max(l.busy), None)
-            } else {
-                (l.busy, Some(leg))
-            };
-            let Some(s) = inst.earliest_start(t, j, ready, first_leg) else {
-                continue;
-            };
-            let close = !inst.return_home || close_start(inst, t, j, ready, first_leg).is_some();
-            let end = s + job.duration;
+            let close =
+                !inst.return_home || close_start(inst, t, j, st.ready, st.first_leg).is_some();
+            let end = st.start + job.duration;
             if let Some(f) = next_fixed {
                 let reach = end + inst.drive(job.loc, inst.jobs[f.job].loc);
                 if reach > f.fixed.unwrap_or(f64::INFINITY) {
                     continue;
                 }
             }
+            let leg = st.leg;
             let mut visited = l.visited;
             for (v, m) in visited.iter_mut().zip(&td.ng[c]) {
                 *v &= m;
@@ -812,6 +904,39 @@ fn price_w<const W: usize>(
             push(&mut arena, &mut heap, nl);
         }
     }
+    let back = match mid {
+        Some(mid) if exact => bidir::backward_and_join(
+            &bidir::Side {
+                inst,
+                td,
+                red: &red,
+                skip,
+                mid,
+                lim,
+                completion: &completion,
+            },
+            &arena,
+            &joinable,
+            &mut tally,
+            &mut exact,
+        ),
+        Some(_) => {
+            // cut before the backward half: what the routes through a
+            // forward half could have reached bounds them
+            for &i in &joinable {
+                let l = &arena[i as usize];
+                tally.drop(l.rp + completion.ahead(l.busy, 0));
+            }
+            Vec::new()
+        }
+        None => Vec::new(),
+    };
+    let Tally {
+        best,
+        mut found,
+        dropped: dropped_best,
+        ..
+    } = tally;
     // jobs left out of the labelling lose nothing when skipping them would
     // (no reduced profit, and stops may be skipped)
     let left_out_lose = td.lab.len() < td.cands.len()
@@ -826,10 +951,10 @@ fn price_w<const W: usize>(
     }
     let bound = (!lost).then(|| best.max(dropped_best));
     let best = if exact { best.max(dropped_best) } else { best };
-    found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
     let mut routes = Vec::new();
     let mut cycles = Vec::new();
-    for &(_, idx) in &found {
+    for &(_, idx, back_idx) in &found {
         if routes.len() >= lim.max_columns {
             break;
         }
@@ -851,6 +976,13 @@ fn price_w<const W: usize>(
         }
         stops.reverse();
         locals.reverse();
+        let mut cur = back_idx;
+        while cur != NONE {
+            let b = &back[cur as usize];
+            stops.push(RouteStop::movable(td.lab[b.node as usize]));
+            locals.push(b.node as usize);
+            cur = b.parent;
+        }
         let mut sorted = locals.clone();
         sorted.sort_unstable();
         if sorted.windows(2).any(|w| w[0] == w[1]) {

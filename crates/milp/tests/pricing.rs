@@ -1,7 +1,8 @@
 //! The labelling's shortcuts that keep it exact: leaving out jobs of no
 //! reduced profit where stops may be skipped, and a labelling short of
-//! jobs when the jobs it lacks add nothing; and what one labelling of a
-//! technician learns about cycles, carried to another.
+//! jobs when the jobs it lacks add nothing; what one labelling of a
+//! technician learns about cycles, carried to another; and labelling
+//! from both ends of the day, which must prove what labelling forward does.
 
 use std::time::{Duration, Instant};
 
@@ -16,6 +17,7 @@ fn limits(skip: Skip) -> PriceLimits {
         skip,
         max_columns: 15,
         deadline: Instant::now() + Duration::from_secs(60),
+        bidirectional: false,
     }
 }
 
@@ -140,10 +142,17 @@ fn a_labelling_short_of_jobs_is_exact_only_when_the_rest_add_nothing() {
 fn a_labelling_cut_short_still_bounds_the_best_route() {
     let mut below = 0;
     each_priced(|seed, inst, pi, t, td, full| {
-        for (cap, labels) in [(1, 2_000_000), (2, 2_000_000), (usize::MAX, 8)] {
+        for (cap, labels, bidirectional) in [
+            (1, 2_000_000, false),
+            (2, 2_000_000, false),
+            (usize::MAX, 8, false),
+            (usize::MAX, 8, true),
+            (usize::MAX, 40, true),
+        ] {
             let lim = PriceLimits {
                 bucket_cap: cap,
                 max_labels: labels,
+                bidirectional,
                 ..limits(Skip::WhenExact)
             };
             let cut = price(inst, td, pi, 0.0, &lim);
@@ -217,4 +226,75 @@ fn a_cycle_learned_by_one_labelling_is_forbidden_in_the_other() {
         }
     }
     assert!(carried >= 5, "only {carried} technicians learned anything");
+}
+
+/// Labelling from both ends of the day and joining the halves proves the
+/// same best elementary route as labelling forward, on days with every
+/// kind of rule (blocked time, split shifts, max drive, no return home,
+/// mid-day starts, matrix travel), at prices from low to high; with small
+/// ng-neighbourhoods (a relaxation, whose routes may repeat a job, and
+/// joins relax differently) its best still bounds the elementary best.
+/// Every route it finds keeps every rule.
+#[test]
+fn labelling_from_both_ends_proves_the_same_best_route() {
+    let (mut compared, mut long) = (0, 0);
+    for seed in 0..60 {
+        let mut p = if seed % 2 == 0 {
+            autodispatch_testkit::random_day(seed, 30, 3)
+        } else {
+            bench_day(seed, 30, 3)
+        };
+        if seed % 5 == 0 {
+            p.settings.return_home = false;
+        }
+        let inst = Instance::new(&p);
+        for (k, scale) in [0.2, 0.6, 1.0].into_iter().enumerate() {
+            let pi: Vec<f64> = prices(&inst, seed * 3 + k as u64)
+                .iter()
+                .map(|x| x * scale)
+                .collect();
+            for t in 0..inst.techs.len() {
+                let elementary = TechData::new(&inst, t, MAX_LABEL_JOBS, MAX_LABEL_JOBS);
+                if !elementary.fixed.is_empty() {
+                    continue;
+                }
+                let relaxed = TechData::new(&inst, t, MAX_LABEL_JOBS, 1 + seed as usize % 3 * 2);
+                for skip in [Skip::Never, Skip::WhenExact] {
+                    let both = PriceLimits {
+                        bidirectional: true,
+                        ..limits(skip)
+                    };
+                    let fwd = price(&inst, &elementary, &pi, 0.0, &limits(skip));
+                    let bi = price(&inst, &elementary, &pi, 0.0, &both);
+                    let ng = price(&inst, &relaxed, &pi, 0.0, &both);
+                    assert!(fwd.exact && bi.exact && ng.exact, "seed {seed} tech {t}");
+                    let tol = 1e-6 * fwd.best.abs().max(1.0);
+                    assert!(
+                        (fwd.best - bi.best).abs() <= tol,
+                        "seed {seed} tech {t} scale {scale} {skip:?}: best {} forward, {} both ways",
+                        fwd.best,
+                        bi.best
+                    );
+                    assert!(
+                        ng.best >= fwd.best - tol,
+                        "seed {seed} tech {t} scale {scale} {skip:?}: ng bound {} below the best {}",
+                        ng.best,
+                        fwd.best
+                    );
+                    for stops in bi.routes.iter().chain(&ng.routes) {
+                        let c = autodispatch_milp::column::Column::new(&inst, t, stops.clone());
+                        assert!(
+                            c.is_some(),
+                            "seed {seed} tech {t}: a joined route breaks a rule: {stops:?}"
+                        );
+                    }
+                    compared += 1;
+                    // four jobs or more: on these days mostly a join
+                    long += usize::from(bi.routes.first().is_some_and(|r| r.len() >= 4));
+                }
+            }
+        }
+    }
+    assert!(compared >= 300, "only {compared} labellings compared");
+    assert!(long >= 50, "only {long} best routes of 4 jobs or more");
 }

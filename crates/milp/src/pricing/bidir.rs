@@ -1,0 +1,397 @@
+//! The backward half of bidirectional labelling, and the join.
+//!
+//! Forward labels stop growing once their last job ends after `mid`;
+//! backward labels grow from the end of the day towards its start, each
+//! a suffix of a route with the latest start its first job may take and
+//! the rest still keep every rule, and stop once that start is by `mid`.
+//! Every route is then a forward label ending by `mid` (or the empty
+//! start) followed by a backward label: split it after its last job that
+//! ends by `mid`, and every later job starts after `mid`. Half as many
+//! jobs per label means far fewer labels where windows are wide.
+//!
+//! Timing is the forward labelling's own: starts are earliest starts, and
+//! a job started earlier never makes a later one start later, so a suffix
+//! keeps its rules exactly when its first job starts by its latest start.
+//! Latest starts may err late by a rounding tolerance, never early: a
+//! route they let through that the rules refuse only loosens the bound,
+//! and its column is refused when it is built.
+
+use std::collections::BinaryHeap;
+use std::time::Instant;
+
+use autodispatch_model::Instance;
+
+use super::{fill, step, subset, Completion, Key, Label, PriceLimits, Tally, TechData, NONE};
+
+/// Rounding tolerance of latest starts, in minutes (see the module note).
+const EPS: f64 = 1e-7;
+
+/// A route's suffix: from its first job `node` to the end of the day.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Back<const W: usize> {
+    /// The suffix's first job (local index).
+    pub node: u32,
+    /// Latest start of `node` with which the suffix keeps every rule.
+    ls: f64,
+    /// Reduced value of the suffix: its jobs, the drives after its first
+    /// job and the drive home.
+    rp: f64,
+    visited: [u64; W],
+    /// The next label towards the end of the day.
+    pub parent: u32,
+    alive: bool,
+}
+
+/// What one pricing call shares with its backward half.
+pub(super) struct Side<'a> {
+    pub inst: &'a Instance,
+    pub td: &'a TechData,
+    /// Reduced profit of each labelling job.
+    pub red: &'a [f64],
+    /// Leave out jobs of no reduced profit.
+    pub skip: bool,
+    pub mid: f64,
+    pub lim: &'a PriceLimits,
+    /// The forward labels' completion bound.
+    pub completion: &'a Completion,
+}
+
+/// The latest start of job `j` by technician `t` no later than `by` that
+/// keeps rules 1-2 (window, `now`, a regular shift, no blocked time), and
+/// with `home` the drive home by the end of the shift holding it: the
+/// mirror of [`Instance::earliest_start_where`].
+fn latest_start(inst: &Instance, t: usize, j: usize, by: f64, home: Option<f64>) -> Option<f64> {
+    let tech = &inst.techs[t];
+    let job = &inst.jobs[j];
+    let (ws, we) = job.window;
+    let d = job.duration;
+    let mut latest: Option<f64> = None;
+    for &(ss, se) in &tech.regular {
+        let lo = ws.max(inst.now).max(ss);
+        let mut s = by.min(we).min(se - d - home.unwrap_or(0.0));
+        while s >= lo - EPS {
+            // the first blocked interval overlapping the visit: start so
+            // as to end by its start, and look again
+            let block = tech
+                .blocked
+                .iter()
+                .take_while(|b| b.start < s + d - EPS)
+                .find(|b| s < b.end - EPS);
+            match block {
+                Some(b) => s = s.min(b.start - d - EPS),
+                None => {
+                    let s = s.max(lo);
+                    latest = Some(latest.map_or(s, |x: f64| x.max(s)));
+                    break;
+                }
+            }
+        }
+    }
+    latest
+}
+
+/// An upper bound on what a route can add before a suffix whose first job
+/// starts at `tau`: per point of a time grid, a fractional time knapsack
+/// over the jobs that can end by then, each costing its duration and its
+/// shortest drive in, within the time from the first shift's start.
+struct Before {
+    from: f64,
+    step: f64,
+    /// `at[g]` holds until `from + g * step`.
+    at: Vec<f64>,
+    items: Vec<(f64, f64, f64)>,
+}
+
+impl Before {
+    const POINTS: usize = 96;
+
+    fn new(side: &Side) -> Self {
+        let (inst, td) = (side.inst, side.td);
+        let mut items: Vec<(f64, f64, f64)> = td
+            .lab
+            .iter()
+            .enumerate()
+            .filter_map(|(c, &j)| {
+                let d = td.lab_min_in[c];
+                let v = side.red[c] - inst.drive_cost * d;
+                let job = &inst.jobs[j];
+                (v > 0.0).then_some((v, job.duration + d, job.window.0 + job.duration))
+            })
+            .collect();
+        items.sort_by(|a, b| (b.0 / b.1.max(1e-9)).total_cmp(&(a.0 / a.1.max(1e-9))));
+        let tech = &inst.techs[td.t];
+        let from = tech.regular.first().map_or(0.0, |r| r.0);
+        let to = tech.regular.iter().map(|r| r.1).fold(from, f64::max);
+        let step = ((to - from) / Self::POINTS as f64).max(1.0);
+        let mut me = Self {
+            from,
+            step,
+            at: Vec::new(),
+            items,
+        };
+        let mut g = 0;
+        loop {
+            let tau = from + g as f64 * step;
+            let v = me.knapsack(tau);
+            me.at.push(v);
+            if tau >= to {
+                break;
+            }
+            g += 1;
+        }
+        me
+    }
+
+    fn knapsack(&self, tau: f64) -> f64 {
+        let open = self
+            .items
+            .iter()
+            .filter(|i| i.2 <= tau)
+            .map(|&(v, w, _)| (v, w));
+        fill(open, tau - self.from)
+    }
+
+    /// The most the part of a route before `tau` may add.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    fn upto(&self, tau: f64) -> f64 {
+        if tau <= self.from {
+            return 0.0;
+        }
+        let g = ((tau - self.from) / self.step).ceil() as usize;
+        match self.at.get(g) {
+            Some(&v) => v,
+            None => self.knapsack(tau),
+        }
+    }
+}
+
+/// Grows the backward labels, then joins each forward label of `joinable`
+/// (those extended: the start, and every one ending by `mid`) with them,
+/// recording routes in `tally`. Clears `exact` when cut by the clock or
+/// the label limit: what was left is then in `tally`'s dropped bound, and
+/// the join still runs over the backward labels made by then (a label
+/// left behind bounds every route through it), so a cut labelling bounds
+/// the best about as tightly as the forward labelling would have.
+/// Returns the backward labels, which the routes found point into.
+#[allow(clippy::too_many_lines, clippy::cast_possible_truncation)]
+pub(super) fn backward_and_join<const W: usize>(
+    side: &Side,
+    arena: &[Label<W>],
+    joinable: &[u32],
+    tally: &mut Tally,
+    exact: &mut bool,
+) -> Vec<Back<W>> {
+    let (inst, td, red, lim) = (side.inst, side.td, side.red, side.lim);
+    let t = td.t;
+    let tech = &inst.techs[t];
+    let n = td.lab.len();
+    let dc = inst.drive_cost;
+    let started = Instant::now();
+    let before = Before::new(side);
+    let mut back: Vec<Back<W>> = Vec::with_capacity(1024);
+    let mut buckets: Vec<Vec<(f64, f64, u32)>> = vec![Vec::new(); n];
+    let mut heap: BinaryHeap<Key> = BinaryHeap::new();
+    let push = |back: &mut Vec<Back<W>>,
+                buckets: &mut Vec<Vec<(f64, f64, u32)>>,
+                heap: &mut BinaryHeap<Key>,
+                tally: &mut Tally,
+                nb: Back<W>| {
+        let ub = nb.rp + before.upto(nb.ls);
+        if ub <= tally.cutoff {
+            tally.drop(ub);
+            return;
+        }
+        let bucket = &mut buckets[nb.node as usize];
+        for &(rp, ls, id) in bucket.iter() {
+            if rp >= nb.rp - 1e-9 && ls >= nb.ls && subset(&back[id as usize].visited, &nb.visited)
+            {
+                return;
+            }
+        }
+        bucket.retain(|&(rp, ls, id)| {
+            let dominated = nb.rp >= rp - 1e-9
+                && nb.ls >= ls
+                && subset(&nb.visited, &back[id as usize].visited);
+            if dominated {
+                back[id as usize].alive = false;
+            }
+            !dominated
+        });
+        let id = back.len() as u32;
+        bucket.push((nb.rp, nb.ls, id));
+        // latest first: the mirror of the forward labelling's earliest first
+        heap.push(Key(-nb.ls, id));
+        back.push(nb);
+    };
+    // the labelling jobs by their earliest end
+    let open_end: Vec<f64> = td
+        .lab
+        .iter()
+        .map(|&j| inst.jobs[j].window.0 + inst.jobs[j].duration)
+        .collect();
+    let mut by_open: Vec<u32> = (0..n as u32).collect();
+    by_open.sort_by(|&a, &b| {
+        open_end[a as usize]
+            .total_cmp(&open_end[b as usize])
+            .then(a.cmp(&b))
+    });
+    // the last job of a route
+    for c in 0..n {
+        if side.skip && red[c] <= 0.0 {
+            continue;
+        }
+        let j = td.lab[c];
+        let home = if inst.return_home {
+            Some(inst.drive(inst.jobs[j].loc, tech.home))
+        } else {
+            None
+        };
+        let Some(ls) = latest_start(inst, t, j, f64::INFINITY, home) else {
+            continue;
+        };
+        let mut visited = [0u64; W];
+        visited[c / 64] |= 1 << (c % 64);
+        let nb = Back {
+            node: c as u32,
+            ls,
+            rp: red[c] - dc * home.unwrap_or(0.0),
+            visited,
+            parent: NONE,
+            alive: true,
+        };
+        push(&mut back, &mut buckets, &mut heap, tally, nb);
+    }
+    // the backward labels each job starts, best first, for the join
+    let mut starting: Vec<Vec<u32>> = vec![Vec::new(); n];
+    let mut pops = 0usize;
+    while let Some(Key(_, idx)) = heap.pop() {
+        let b = back[idx as usize];
+        if !b.alive {
+            continue;
+        }
+        let ub = b.rp + before.upto(b.ls);
+        if ub <= tally.cutoff {
+            tally.drop(ub);
+            continue;
+        }
+        pops += 1;
+        if back.len() > lim.max_labels || (pops % 256 == 0 && Instant::now() >= lim.deadline) {
+            *exact = false;
+            for Key(_, o) in heap.drain().chain([Key(0.0, idx)]) {
+                let ob = &back[o as usize];
+                if ob.alive {
+                    tally.drop(ob.rp + before.upto(ob.ls));
+                }
+            }
+            break;
+        }
+        starting[b.node as usize].push(idx);
+        if b.ls <= side.mid {
+            continue;
+        }
+        let to = &inst.jobs[td.lab[b.node as usize]];
+        // none that cannot end by then
+        let open_to = by_open.partition_point(|&c| open_end[c as usize] <= b.ls);
+        for &c in &by_open[..open_to] {
+            let c = c as usize;
+            if b.visited[c / 64] >> (c % 64) & 1 == 1 || (side.skip && red[c] <= 0.0) {
+                continue;
+            }
+            let j = td.lab[c];
+            let job = &inst.jobs[j];
+            let leg = inst.drive(job.loc, to.loc);
+            if inst.max_drive.is_some_and(|mx| leg > mx) {
+                continue;
+            }
+            let Some(ls) = latest_start(inst, t, j, b.ls - leg - job.duration, None) else {
+                continue;
+            };
+            let mut visited = b.visited;
+            for (v, m) in visited.iter_mut().zip(&td.ng[c]) {
+                *v &= m;
+            }
+            visited[c / 64] |= 1 << (c % 64);
+            let nb = Back {
+                node: c as u32,
+                ls,
+                rp: b.rp + red[c] - dc * leg,
+                visited,
+                parent: idx,
+                alive: true,
+            };
+            push(&mut back, &mut buckets, &mut heap, tally, nb);
+        }
+    }
+    let alive_starting: Vec<Vec<u32>> = starting
+        .into_iter()
+        .map(|mut v| {
+            v.retain(|&i| back[i as usize].alive);
+            v.sort_by(|&a, &b| {
+                back[b as usize]
+                    .rp
+                    .total_cmp(&back[a as usize].rp)
+                    .then(a.cmp(&b))
+            });
+            v
+        })
+        .collect();
+    // the join: each forward half, each job to go to next, each backward
+    // half starting there, best first
+    for (k, &fi) in joinable.iter().enumerate() {
+        let l = &arena[fi as usize];
+        // a join past the deadline by a little: cut, it would bound every
+        // route through a forward half by that half's completion bound
+        if k % 64 == 0
+            && Instant::now() >= lim.deadline + lim.deadline.saturating_duration_since(started) / 4
+        {
+            // cut: what the halves not joined could reach bounds them
+            *exact = false;
+            for &o in &joinable[k..] {
+                let ol = &arena[o as usize];
+                tally.drop(ol.rp + side.completion.ahead(ol.busy, 0));
+            }
+            break;
+        }
+        if !l.alive {
+            continue;
+        }
+        let ub = l.rp + side.completion.ahead(l.busy, 0);
+        if ub <= tally.cutoff {
+            tally.drop(ub);
+            continue;
+        }
+        for (c, halves) in alive_starting.iter().enumerate() {
+            let Some(&first) = halves.first() else {
+                continue;
+            };
+            if l.visited[c / 64] >> (c % 64) & 1 == 1 {
+                continue;
+            }
+            let j = td.lab[c];
+            let leg = inst.drive(l.loc, inst.jobs[j].loc);
+            let ub = l.rp - dc * leg + back[first as usize].rp;
+            if ub <= tally.cutoff {
+                tally.drop(ub);
+                continue;
+            }
+            let Some(st) = step(inst, td, l, c) else {
+                continue;
+            };
+            for &bi in halves {
+                let b = &back[bi as usize];
+                let v = l.rp - dc * leg + b.rp;
+                if v <= tally.cutoff {
+                    tally.drop(v);
+                    break;
+                }
+                if st.start > b.ls + EPS
+                    || l.visited.iter().zip(&b.visited).any(|(x, y)| x & y != 0)
+                {
+                    continue;
+                }
+                tally.route(v, fi, bi);
+            }
+        }
+    }
+    back
+}
