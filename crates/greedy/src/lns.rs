@@ -50,6 +50,15 @@ const NEAR_UNASSIGNED: usize = 8;
 /// to cross them (2 beat 0.5 and 5 on pr01–pr10).
 const T_START: f64 = 0.1;
 const T_END: f64 = 0.001;
+/// A run with work for `LONG_RUN` or more starts and ends this much hotter
+/// on days with a drive cost: it has the iterations to cool down from
+/// further. Measured at 10 s (docs/benchmarks.md): `auto` on 1000-job days
+/// (5 s of work) +0.14, +0.50 and +0.36%; `lns` +0.6 and +0.33% on two
+/// 300-job days and −0.09% on a third, +0.48% at 1000 jobs. A short run
+/// does worse hot (`auto` on 300-job days, 1.5 s of work: −0.94% on one
+/// day of ten), so it stays cool.
+const LONG_WARMTH: f64 = 3.0;
+const LONG_RUN: Duration = Duration::from_secs(3);
 const T_START_PRIZE: f64 = 2.0;
 const T_END_PRIZE: f64 = 0.02;
 /// Iterations per job with candidates, at most.
@@ -75,6 +84,8 @@ pub struct Budget {
     pub max_work: u64,
     /// Hard stop, should the counts take longer than planned.
     pub deadline: Instant,
+    /// Multiplies the temperatures of days with a drive cost.
+    pub warmth: f64,
 }
 
 impl Budget {
@@ -95,6 +106,7 @@ impl Budget {
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             max_work: ((time.as_secs_f64() * WORK_PER_SECOND / 1000.0).floor() as u64) * 1000,
             deadline,
+            warmth: if time >= LONG_RUN { LONG_WARMTH } else { 1.0 },
         }
     }
 }
@@ -149,7 +161,10 @@ fn search(ctx: &Ctx, start: Sol, budget: &Budget) -> Run {
     keep(&cur, &all, &mut routes);
     let scale = l.mean_value();
     let (t0, t1) = if inst.drive_cost > 0.0 {
-        (T_START * scale, T_END * scale)
+        (
+            T_START * scale * budget.warmth,
+            T_END * scale * budget.warmth,
+        )
     } else {
         (T_START_PRIZE * scale, T_END_PRIZE * scale)
     };

@@ -1,6 +1,7 @@
 //! Ruin and recreate: sound, checker-clean plans that lose nothing, never
-//! below their start, deterministic for a seed, and better than greedy's
-//! local optimum where local search gets stuck.
+//! below their start, deterministic for a seed, better than greedy's
+//! local optimum where local search gets stuck, and hotter on long runs
+//! where driving costs.
 
 mod common;
 
@@ -126,4 +127,49 @@ fn a_short_deadline_cuts_the_run_and_still_gives_a_valid_plan() {
     assert!(t0.elapsed() < Duration::from_secs(2));
     assert_checker_clean(&p, &plan_of(&inst, &run.schedule), "cut lns");
     assert!(objective(&inst, &run.schedule) >= objective(&inst, &start.schedule) - 1e-6);
+}
+
+/// A long run starts hotter on days with a drive cost (its temperature
+/// takes worse plans more often, so the search goes elsewhere) and only
+/// there: on a day without one its own temperatures hold.
+#[test]
+fn a_long_run_searches_hotter_only_where_driving_costs() {
+    let (mut differ, mut drive_days) = (0, 0);
+    for k in 0..12u64 {
+        let mut p = autodispatch_testkit::bench_day(k, 40, 4);
+        let driving = k % 3 != 0;
+        if !driving {
+            p.settings.drive_cost_per_minute = 0.0;
+        }
+        let inst = Instance::new(&p);
+        let start = solve(&inst, k);
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let long = Budget::new(&inst, k, Duration::from_secs(3), deadline);
+        let short = Budget::new(&inst, k, Duration::from_millis(100), deadline);
+        assert!(long.warmth > 1.0 && (short.warmth - 1.0).abs() < 1e-12);
+        // the same count of work, long run's warmth or not
+        let hot = Budget {
+            max_work: short.max_work,
+            ..long
+        };
+        let a = ruin_and_recreate(&inst, &start.schedule, &short);
+        let b = ruin_and_recreate(&inst, &start.schedule, &hot);
+        assert_sound(&inst, &b.schedule, &format!("day {k}"));
+        if driving {
+            drive_days += 1;
+            differ += usize::from(
+                a.schedule.routes != b.schedule.routes || a.improvements != b.improvements,
+            );
+        } else {
+            assert_eq!(
+                a.schedule.routes, b.schedule.routes,
+                "day {k}: no drive cost, yet warmth changed the run"
+            );
+            assert_eq!(a.iterations, b.iterations, "day {k}");
+        }
+    }
+    assert!(
+        differ * 2 >= drive_days,
+        "warmth changed only {differ} of {drive_days} runs"
+    );
 }
