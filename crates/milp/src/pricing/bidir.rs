@@ -395,3 +395,71 @@ pub(super) fn backward_and_join<const W: usize>(
     }
     back
 }
+
+#[cfg(test)]
+mod tests {
+    use autodispatch_model::Instance;
+
+    use super::{latest_start, EPS};
+
+    /// `latest_start` mirrors `Instance::earliest_start_where`: what it
+    /// returns is a start the forward timing takes as it is, and no later
+    /// start up to its limit is one (checked minute by minute), on days
+    /// with blocked time, split shifts, mid-day starts and a return home.
+    #[test]
+    fn the_latest_start_is_a_start_and_none_later_is() {
+        let mut checked = 0;
+        for seed in 0..30 {
+            let p = autodispatch_testkit::random_day(seed, 12, 3);
+            let inst = Instance::new(&p);
+            for t in 0..inst.techs.len() {
+                let tech = &inst.techs[t];
+                let Some(day_end) = tech.regular.iter().map(|r| r.1).reduce(f64::max) else {
+                    continue;
+                };
+                for j in 0..inst.jobs.len() {
+                    let home = inst.drive(inst.jobs[j].loc, tech.home);
+                    let d = inst.jobs[j].duration;
+                    let ok = |s: f64, with_home: bool| {
+                        inst.earliest_start_where(t, j, s, None, |x| {
+                            !with_home
+                                || autodispatch_model::rules::ReturnHome::allows(
+                                    tech,
+                                    x,
+                                    x + d,
+                                    home,
+                                )
+                        }) == Some(s)
+                    };
+                    for with_home in [false, true] {
+                        for by in [day_end, day_end - 120.0, day_end - 300.0] {
+                            let got = latest_start(&inst, t, j, by, with_home.then_some(home));
+                            if let Some(s) = got {
+                                assert!(
+                                    s <= by + EPS,
+                                    "seed {seed} tech {t} job {j}: {s} after {by}"
+                                );
+                                assert!(
+                                    ok(s, with_home),
+                                    "seed {seed} tech {t} job {j}: {s} is no start"
+                                );
+                                checked += 1;
+                            }
+                            // no start later, minute by minute, up to the limit
+                            let from = got.map_or(inst.jobs[j].window.0, |s| s + 1.0);
+                            let mut x = from.ceil();
+                            while x <= by {
+                                assert!(
+                                    !ok(x, with_home),
+                                    "seed {seed} tech {t} job {j}: {x} starts, after the latest {got:?}"
+                                );
+                                x += 1.0;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked >= 300, "only {checked} latest starts found");
+    }
+}
