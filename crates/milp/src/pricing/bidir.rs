@@ -70,15 +70,16 @@ fn latest_start(inst: &Instance, t: usize, j: usize, by: f64, home: Option<f64>)
         let lo = ws.max(inst.now).max(ss);
         let mut s = by.min(we).min(se - d - home.unwrap_or(0.0));
         while s >= lo - EPS {
-            // the first blocked interval overlapping the visit: start so
-            // as to end by its start, and look again
+            // the first blocked interval overlapping the visit (by more
+            // than rounding, so the start only moves earlier): start so as
+            // to end at its start, and look again
             let block = tech
                 .blocked
                 .iter()
                 .take_while(|b| b.start < s + d - EPS)
                 .find(|b| s < b.end - EPS);
             match block {
-                Some(b) => s = s.min(b.start - d - EPS),
+                Some(b) => s = b.start - d,
                 None => {
                     let s = s.max(lo);
                     latest = Some(latest.map_or(s, |x: f64| x.max(s)));
@@ -403,9 +404,10 @@ mod tests {
     use super::{latest_start, EPS};
 
     /// `latest_start` mirrors `Instance::earliest_start_where`: what it
-    /// returns is a start the forward timing takes as it is, and no later
-    /// start up to its limit is one (checked minute by minute), on days
-    /// with blocked time, split shifts, mid-day starts and a return home.
+    /// returns is a start the forward timing takes (up to rounding), and no
+    /// later start up to its limit is one (checked minute by minute), on
+    /// days with blocked time, split shifts, mid-day starts and a return
+    /// home.
     #[test]
     fn the_latest_start_is_a_start_and_none_later_is() {
         let mut checked = 0;
@@ -420,8 +422,9 @@ mod tests {
                 for j in 0..inst.jobs.len() {
                     let home = inst.drive(inst.jobs[j].loc, tech.home);
                     let d = inst.jobs[j].duration;
+                    // a start at `s`, up to rounding
                     let ok = |s: f64, with_home: bool| {
-                        inst.earliest_start_where(t, j, s, None, |x| {
+                        inst.earliest_start_where(t, j, s - 1e-6, None, |x| {
                             !with_home
                                 || autodispatch_model::rules::ReturnHome::allows(
                                     tech,
@@ -429,7 +432,8 @@ mod tests {
                                     x + d,
                                     home,
                                 )
-                        }) == Some(s)
+                        })
+                        .is_some_and(|x| x <= s + 1e-9)
                     };
                     for with_home in [false, true] {
                         for by in [day_end, day_end - 120.0, day_end - 300.0] {
