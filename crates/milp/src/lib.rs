@@ -4,7 +4,9 @@
 //! at most one route, each job is covered at most once. Column generation
 //! solves the LP relaxation (master LP by clarabel, duals through good_lp's
 //! `SolutionWithDual`), pricing each technician by an elementary
-//! resource-constrained shortest path labelling ([`pricing`]). Every
+//! resource-constrained shortest path labelling ([`pricing`]; exact rounds
+//! on days of up to 60 technicians label from both ends of the day and
+//! join the halves). Every
 //! pricing round gives a Lagrangian bound (Σ job prices + Σ per technician
 //! best reduced route value), valid whatever the LP's accuracy, and equal
 //! to the LP value at convergence. The integer master over the generated
@@ -81,8 +83,9 @@ pub struct Milp {
     pub lns_group: usize,
     /// Warm-start from the greedy planner's routes.
     pub use_greedy: bool,
-    /// Exact pricing labels from both ends of the day (technicians
-    /// without fixed stops); else forward only, as quick rounds do.
+    /// Exact pricing on days of up to 60 technicians labels from both
+    /// ends of the day (technicians without fixed stops); else forward
+    /// only, as quick rounds do.
     pub bidirectional: bool,
     /// Test hook: fail at once, as a broken backend would.
     pub fail: bool,
