@@ -423,6 +423,33 @@ impl Ord for Key {
     }
 }
 
+/// The first shift's start and the last shift's end of technician `t`.
+fn working_day(inst: &Instance, t: usize) -> (f64, f64) {
+    let tech = &inst.techs[t];
+    let from = tech.regular.first().map_or(0.0, |r| r.0);
+    let to = tech.regular.iter().map(|r| r.1).fold(from, f64::max);
+    (from, to)
+}
+
+/// The labelling jobs worth taking at reduced profits `red` as items of a
+/// time knapsack, best value per minute first: (reduced profit less the
+/// cost of the job's shortest drive in, its duration plus that drive, its
+/// local index).
+fn knapsack_items(inst: &Instance, td: &TechData, red: &[f64]) -> Vec<(f64, f64, usize)> {
+    let mut items: Vec<(f64, f64, usize)> = td
+        .lab
+        .iter()
+        .enumerate()
+        .filter_map(|(c, &j)| {
+            let d = td.lab_min_in[c];
+            let v = red[c] - inst.drive_cost * d;
+            (v > 0.0).then_some((v, inst.jobs[j].duration + d, c))
+        })
+        .collect();
+    items.sort_by(|a, b| (b.0 / b.1.max(1e-9)).total_cmp(&(a.0 / a.1.max(1e-9))));
+    items
+}
+
 /// A fractional knapsack of capacity `cap` over `items` (value, weight),
 /// best value per weight first: the most they can add within `cap`.
 fn fill(items: impl IntoIterator<Item = (f64, f64)>, mut cap: f64) -> f64 {
@@ -461,23 +488,12 @@ impl Completion {
     const POINTS: usize = 96;
 
     fn new(inst: &Instance, td: &TechData, red: &[f64], fixed_profit: &[f64]) -> Self {
-        let dc = inst.drive_cost;
-        let mut items: Vec<(f64, f64, f64, f64)> = td
-            .lab
-            .iter()
-            .enumerate()
-            .filter_map(|(c, &j)| {
-                let d = td.lab_min_in[c];
-                let v = red[c] - dc * d;
-                let job = &inst.jobs[j];
-                (v > 0.0).then_some((v, job.duration + d, job.window.1, d))
-            })
+        let items: Vec<(f64, f64, f64, f64)> = knapsack_items(inst, td, red)
+            .into_iter()
+            .map(|(v, w, c)| (v, w, inst.jobs[td.lab[c]].window.1, td.lab_min_in[c]))
             .collect();
-        items.sort_by(|a, b| (b.0 / b.1.max(1e-9)).total_cmp(&(a.0 / a.1.max(1e-9))));
         let extra = items.iter().map(|i| i.3).fold(0.0, f64::max);
-        let tech = &inst.techs[td.t];
-        let from = tech.regular.first().map_or(0.0, |r| r.0);
-        let to = tech.regular.iter().map(|r| r.1).fold(from, f64::max);
+        let (from, to) = working_day(inst, td.t);
         let step = ((to - from) / Self::POINTS as f64).max(1.0);
         let knapsack = |after: f64, cap: f64| {
             let open = items
@@ -677,8 +693,7 @@ fn price_w<const W: usize>(
     // bidirectional: forward labels only while their last job ends by
     // `mid`; routes going further are joins with backward labels
     let mid = (lim.bidirectional && m == 0 && full == 0).then(|| {
-        let from = tech.regular.first().map_or(0.0, |r| r.0);
-        let to = tech.regular.iter().map(|r| r.1).fold(from, f64::max);
+        let (from, to) = working_day(inst, t);
         (from + to) / 2.0
     });
     let mut joinable: Vec<u32> = Vec::new();

@@ -21,7 +21,10 @@ use std::time::Instant;
 
 use autodispatch_model::Instance;
 
-use super::{fill, step, subset, Completion, Key, Label, PriceLimits, Tally, TechData, NONE};
+use super::{
+    fill, knapsack_items, step, subset, working_day, Completion, Key, Label, PriceLimits, Tally,
+    TechData, NONE,
+};
 
 /// Rounding tolerance of latest starts, in minutes (see the module note).
 const EPS: f64 = 1e-7;
@@ -108,21 +111,14 @@ impl Before {
 
     fn new(side: &Side) -> Self {
         let (inst, td) = (side.inst, side.td);
-        let mut items: Vec<(f64, f64, f64)> = td
-            .lab
-            .iter()
-            .enumerate()
-            .filter_map(|(c, &j)| {
-                let d = td.lab_min_in[c];
-                let v = side.red[c] - inst.drive_cost * d;
-                let job = &inst.jobs[j];
-                (v > 0.0).then_some((v, job.duration + d, job.window.0 + job.duration))
+        let items: Vec<(f64, f64, f64)> = knapsack_items(inst, td, side.red)
+            .into_iter()
+            .map(|(v, w, c)| {
+                let job = &inst.jobs[td.lab[c]];
+                (v, w, job.window.0 + job.duration)
             })
             .collect();
-        items.sort_by(|a, b| (b.0 / b.1.max(1e-9)).total_cmp(&(a.0 / a.1.max(1e-9))));
-        let tech = &inst.techs[td.t];
-        let from = tech.regular.first().map_or(0.0, |r| r.0);
-        let to = tech.regular.iter().map(|r| r.1).fold(from, f64::max);
+        let (from, to) = working_day(inst, td.t);
         let step = ((to - from) / Self::POINTS as f64).max(1.0);
         let mut me = Self {
             from,
@@ -340,12 +336,12 @@ pub(super) fn backward_and_join<const W: usize>(
     // half starting there, best first
     for (k, &fi) in joinable.iter().enumerate() {
         let l = &arena[fi as usize];
-        // a join past the deadline by a little: cut, it would bound every
-        // route through a forward half by that half's completion bound
+        // past the deadline by more than a quarter of this call's time:
+        // cut, and bound the routes through each half not joined by that
+        // half's completion bound
         if k % 64 == 0
             && Instant::now() >= lim.deadline + lim.deadline.saturating_duration_since(started) / 4
         {
-            // cut: what the halves not joined could reach bounds them
             *exact = false;
             for &o in &joinable[k..] {
                 let ol = &arena[o as usize];
