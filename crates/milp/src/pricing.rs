@@ -590,13 +590,63 @@ struct Step {
     start: f64,
 }
 
-/// The extension of `l` to job `c` as [`autodispatch_model::route::schedule`]
-/// times it (max drive per leg, windows, shifts, blocked time); `None` when
-/// it cannot start. Fixed stops ahead are the caller's.
+/// The legs between labelling jobs within the maximum drive, with their
+/// drive, grouped by one end in a given order, each group made when first
+/// asked for: labels extend along a short list read in sequence rather
+/// than over every job with a look-up in the day's travel matrix each
+/// (where a maximum drive holds, half of the pairs are out of reach).
+pub(super) struct Legs<'a> {
+    order: &'a [u32],
+    /// From each job to those after it, or else into it from those before.
+    forward: bool,
+    groups: Vec<Option<Vec<(u32, f64)>>>,
+}
+
+impl<'a> Legs<'a> {
+    fn new(td: &TechData, order: &'a [u32], forward: bool) -> Self {
+        Self {
+            order,
+            forward,
+            groups: vec![None; td.lab.len()],
+        }
+    }
+
+    /// The legs of job `c`, in the order given.
+    pub(super) fn of(&mut self, inst: &Instance, td: &TechData, c: usize) -> &[(u32, f64)] {
+        let (order, forward) = (self.order, self.forward);
+        self.groups[c].get_or_insert_with(|| {
+            let mx = inst.max_drive.unwrap_or(f64::INFINITY);
+            let here = inst.jobs[td.lab[c]].loc;
+            order
+                .iter()
+                .filter(|&&o| o as usize != c)
+                .filter_map(|&o| {
+                    let there = inst.jobs[td.lab[o as usize]].loc;
+                    let leg = if forward {
+                        inst.drive(here, there)
+                    } else {
+                        inst.drive(there, here)
+                    };
+                    (leg <= mx).then_some((o, leg))
+                })
+                .collect()
+        })
+    }
+}
+
+/// The extension of `l` to job `c` over a drive of `leg` as
+/// [`autodispatch_model::route::schedule`] times it (max drive per leg,
+/// windows, shifts, blocked time); `None` when it cannot start. Fixed
+/// stops ahead are the caller's.
 #[inline]
-fn step<const W: usize>(inst: &Instance, td: &TechData, l: &Label<W>, c: usize) -> Option<Step> {
+fn step<const W: usize>(
+    inst: &Instance,
+    td: &TechData,
+    l: &Label<W>,
+    c: usize,
+    leg: f64,
+) -> Option<Step> {
     let j = td.lab[c];
-    let leg = inst.drive(l.loc, inst.jobs[j].loc);
     if inst.max_drive.is_some_and(|mx| leg > mx) {
         return None;
     }
@@ -705,6 +755,7 @@ fn price_w<const W: usize>(
             .total_cmp(&close_at[b as usize])
             .then(a.cmp(&b))
     });
+    let mut legs = Legs::new(td, &by_close, true);
     arena.push(Label {
         node: 0,
         next_fixed: 0,
@@ -868,12 +919,30 @@ fn price_w<const W: usize>(
         }
         // a candidate job: none whose window closes before the last job ends
         let next_fixed = td.fixed.get(l.next_fixed as usize);
+        // from a job, along its legs; from the start or a fixed stop, to
+        // every job
+        let from_job = (1..=n).contains(&(l.node as usize));
+        let next: &[(u32, f64)] = if from_job {
+            let out = legs.of(inst, td, l.node as usize - 1);
+            &out[out.partition_point(|&(c, _)| close_at[c as usize] < l.prev_end)..]
+        } else {
+            &[]
+        };
         let open_from = if l.has_prev {
             by_close.partition_point(|&c| close_at[c as usize] < l.prev_end)
         } else {
             0
         };
-        for &c in &by_close[open_from..] {
+        let rest: &[u32] = if from_job {
+            &[]
+        } else {
+            &by_close[open_from..]
+        };
+        let all = next
+            .iter()
+            .copied()
+            .chain(rest.iter().map(|&c| (c, f64::NAN)));
+        for (c, leg) in all {
             let c = c as usize;
             if l.visited[c / 64] >> (c % 64) & 1 == 1 || l.must & mand_bit[c] != 0 {
                 continue;
@@ -881,7 +950,12 @@ fn price_w<const W: usize>(
             if skip && red[c] <= 0.0 && mand_bit[c] == 0 {
                 continue;
             }
-            let Some(st) = step(inst, td, &l, c) else {
+            let leg = if from_job {
+                leg
+            } else {
+                inst.drive(l.loc, inst.jobs[td.lab[c]].loc)
+            };
+            let Some(st) = step(inst, td, &l, c, leg) else {
                 continue;
             };
             let j = td.lab[c];
@@ -932,6 +1006,7 @@ fn price_w<const W: usize>(
             },
             &arena,
             &joinable,
+            &mut legs,
             &mut tally,
             &mut exact,
         ),

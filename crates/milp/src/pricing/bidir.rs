@@ -22,8 +22,8 @@ use std::time::Instant;
 use autodispatch_model::Instance;
 
 use super::{
-    fill, knapsack_items, step, subset, working_day, Completion, Key, Label, PriceLimits, Tally,
-    TechData, NONE,
+    fill, knapsack_items, step, subset, working_day, Completion, Key, Label, Legs, PriceLimits,
+    Tally, TechData, NONE,
 };
 
 /// Rounding tolerance of latest starts, in minutes (see the module note).
@@ -163,8 +163,9 @@ impl Before {
 }
 
 /// Grows the backward labels, then joins each forward label of `joinable`
-/// (those extended: the start, and every one ending by `mid`) with them,
-/// recording routes in `tally`. Clears `exact` when cut by the clock or
+/// (those extended: the start, and every one ending by `mid`) with them
+/// over the forward labelling's legs `ahead`, recording routes in
+/// `tally`. Clears `exact` when cut by the clock or
 /// the label limit: what was left is then in `tally`'s dropped bound, and
 /// the join still runs over the backward labels made by then (a label
 /// left behind bounds every route through it), so a cut labelling bounds
@@ -175,6 +176,7 @@ pub(super) fn backward_and_join<const W: usize>(
     side: &Side,
     arena: &[Label<W>],
     joinable: &[u32],
+    ahead: &mut Legs,
     tally: &mut Tally,
     exact: &mut bool,
 ) -> Vec<Back<W>> {
@@ -232,6 +234,7 @@ pub(super) fn backward_and_join<const W: usize>(
             .total_cmp(&open_end[b as usize])
             .then(a.cmp(&b))
     });
+    let mut legs = Legs::new(td, &by_open, false);
     // the last job of a route
     for c in 0..n {
         if side.skip && red[c] <= 0.0 {
@@ -286,20 +289,16 @@ pub(super) fn backward_and_join<const W: usize>(
         if b.ls <= side.mid {
             continue;
         }
-        let to = &inst.jobs[td.lab[b.node as usize]];
         // none that cannot end by then
-        let open_to = by_open.partition_point(|&c| open_end[c as usize] <= b.ls);
-        for &c in &by_open[..open_to] {
+        let into = legs.of(inst, td, b.node as usize);
+        let open_to = into.partition_point(|&(c, _)| open_end[c as usize] <= b.ls);
+        for &(c, leg) in &into[..open_to] {
             let c = c as usize;
             if b.visited[c / 64] >> (c % 64) & 1 == 1 || (side.skip && red[c] <= 0.0) {
                 continue;
             }
             let j = td.lab[c];
             let job = &inst.jobs[j];
-            let leg = inst.drive(job.loc, to.loc);
-            if inst.max_drive.is_some_and(|mx| leg > mx) {
-                continue;
-            }
             let Some(ls) = latest_start(inst, t, j, b.ls - leg - job.duration, None) else {
                 continue;
             };
@@ -357,7 +356,20 @@ pub(super) fn backward_and_join<const W: usize>(
             tally.drop(ub);
             continue;
         }
-        for (c, halves) in alive_starting.iter().enumerate() {
+        // from a job, along its legs to jobs still open; from the start,
+        // to every job
+        let from_job = l.node != 0;
+        let next: &[(u32, f64)] = if from_job {
+            let out = ahead.of(inst, td, l.node as usize - 1);
+            let closed = |&(c, _): &(u32, f64)| inst.jobs[td.lab[c as usize]].window.1 < l.prev_end;
+            &out[out.partition_point(closed)..]
+        } else {
+            &[]
+        };
+        let every = (0..if from_job { 0 } else { n as u32 }).map(|c| (c, f64::NAN));
+        for (c, leg) in next.iter().copied().chain(every) {
+            let c = c as usize;
+            let halves = &alive_starting[c];
             let Some(&first) = halves.first() else {
                 continue;
             };
@@ -365,13 +377,17 @@ pub(super) fn backward_and_join<const W: usize>(
                 continue;
             }
             let j = td.lab[c];
-            let leg = inst.drive(l.loc, inst.jobs[j].loc);
+            let leg = if from_job {
+                leg
+            } else {
+                inst.drive(l.loc, inst.jobs[j].loc)
+            };
             let ub = l.rp - dc * leg + back[first as usize].rp;
             if ub <= tally.cutoff {
                 tally.drop(ub);
                 continue;
             }
-            let Some(st) = step(inst, td, l, c) else {
+            let Some(st) = step(inst, td, l, c, leg) else {
                 continue;
             };
             for &bi in halves {
