@@ -928,15 +928,12 @@ fn price_w<const W: usize>(
         } else {
             &[]
         };
-        let open_from = if l.has_prev {
-            by_close.partition_point(|&c| close_at[c as usize] < l.prev_end)
-        } else {
-            0
-        };
         let rest: &[u32] = if from_job {
             &[]
+        } else if l.has_prev {
+            &by_close[by_close.partition_point(|&c| close_at[c as usize] < l.prev_end)..]
         } else {
-            &by_close[open_from..]
+            &by_close
         };
         let all = next
             .iter()
