@@ -270,8 +270,8 @@ struct Lns<'a, 'b> {
     /// Counted work per position looked at: more on days whose travel
     /// matrix outgrows the caches (1000 jobs: 2).
     pos_work: u64,
-    /// Per job, its best value per minute it takes at the least: duration
-    /// and the drive from its nearest neighbour ([`value_rate`]).
+    /// Per job, its best value per minute of the least time it takes: its
+    /// duration and the drive from its nearest neighbour ([`value_rate`]).
     rate: Vec<f64>,
 }
 
