@@ -590,6 +590,14 @@ struct Step {
     start: f64,
 }
 
+/// The local indices of `key`, smallest key first (ties by index).
+#[allow(clippy::cast_possible_truncation)]
+fn order_by(key: &[f64]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..key.len() as u32).collect();
+    order.sort_by(|&a, &b| key[a as usize].total_cmp(&key[b as usize]).then(a.cmp(&b)));
+    order
+}
+
 /// The legs between labelling jobs within the maximum drive, with their
 /// drive, grouped by one end in a given order, each group made when first
 /// asked for: labels extend along a short list read in sequence rather
@@ -749,12 +757,7 @@ fn price_w<const W: usize>(
     let mut joinable: Vec<u32> = Vec::new();
     // the labelling jobs by when their window closes (the latest start)
     let close_at: Vec<f64> = td.lab.iter().map(|&j| inst.jobs[j].window.1).collect();
-    let mut by_close: Vec<u32> = (0..n as u32).collect();
-    by_close.sort_by(|&a, &b| {
-        close_at[a as usize]
-            .total_cmp(&close_at[b as usize])
-            .then(a.cmp(&b))
-    });
+    let by_close = order_by(&close_at);
     let mut legs = Legs::new(td, &by_close, true);
     arena.push(Label {
         node: 0,

@@ -22,8 +22,8 @@ use std::time::Instant;
 use autodispatch_model::Instance;
 
 use super::{
-    fill, knapsack_items, step, subset, working_day, Completion, Key, Label, Legs, PriceLimits,
-    Tally, TechData, NONE,
+    fill, knapsack_items, order_by, step, subset, working_day, Completion, Key, Label, Legs,
+    PriceLimits, Tally, TechData, NONE,
 };
 
 /// Rounding tolerance of latest starts, in minutes (see the module note).
@@ -228,12 +228,7 @@ pub(super) fn backward_and_join<const W: usize>(
         .iter()
         .map(|&j| inst.jobs[j].window.0 + inst.jobs[j].duration)
         .collect();
-    let mut by_open: Vec<u32> = (0..n as u32).collect();
-    by_open.sort_by(|&a, &b| {
-        open_end[a as usize]
-            .total_cmp(&open_end[b as usize])
-            .then(a.cmp(&b))
-    });
+    let by_open = order_by(&open_end);
     let mut legs = Legs::new(td, &by_open, false);
     // the last job of a route
     for c in 0..n {
