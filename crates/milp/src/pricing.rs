@@ -287,33 +287,194 @@ impl TechData {
     /// A valid upper bound on the best reduced route value of this
     /// technician under `pi`, without routing: a fractional time knapsack
     /// where each job costs its duration plus its shortest possible drive
-    /// in. Used when the labelling cannot finish.
+    /// in ([`Knapsack`]). Used when the labelling cannot finish.
     #[must_use]
     pub fn relaxed_bound(&self, inst: &Instance, pi: &[f64]) -> f64 {
-        let mut items: Vec<(f64, f64)> = self
+        self.knapsack(inst)
+            .bound(pi, &mut KnapsackScratch::default(), &mut Vec::new())
+    }
+
+    /// The relaxation of [`Self::relaxed_bound`], set up once to be
+    /// solved under many prices.
+    #[must_use]
+    pub fn knapsack(&self, inst: &Instance) -> Knapsack {
+        let (jobs, items) = self
             .cands
             .iter()
             .zip(&self.min_in)
-            .filter_map(|(&j, &d)| {
-                let v = inst.profit(j, self.t) - pi[j] - inst.drive_cost * d;
-                (v > 0.0).then_some((v, inst.jobs[j].duration + d))
+            .map(|(&j, &d)| {
+                let gain = inst.profit(j, self.t) - inst.drive_cost * d;
+                (j, (gain, inst.jobs[j].duration, d))
             })
-            .collect();
-        items.sort_by(|a, b| (b.0 / b.1.max(1e-9)).total_cmp(&(a.0 / a.1.max(1e-9))));
-        let ub = fill(items, self.span);
+            .unzip();
         // fixed technician-specific jobs count in value; drives only cost
-        let fixed_profit: f64 = self
+        let fixed_profit = self
             .fixed
             .iter()
             .filter(|s| inst.is_optimizer_job(s.job))
             .map(|s| inst.profit(s.job, self.t))
             .sum();
-        let ub = ub + fixed_profit;
-        if self.must_route {
+        // a route of movable jobs only ends with a drive home from one
+        // of them (a route with fixed stops may end at one)
+        let home = inst.techs[self.t].home;
+        let ret = if inst.return_home && !self.must_route {
+            self.cands
+                .iter()
+                .map(|&j| inst.drive(inst.jobs[j].loc, home))
+                .fold(f64::INFINITY, f64::min)
+        } else {
+            0.0
+        };
+        Knapsack {
+            jobs,
+            items,
+            span: self.span,
+            free: free_time(inst, self.t),
+            ret: if ret.is_finite() { ret } else { 0.0 },
+            drive_cost: inst.drive_cost,
+            fixed_profit,
+            must_route: self.must_route,
+        }
+    }
+}
+
+/// Time technician `t` may spend on visits: its regular shifts from `now`
+/// on, less the time off, on-call shifts and events inside them (drives
+/// may cross those, visits may not).
+fn free_time(inst: &Instance, t: usize) -> f64 {
+    let tech = &inst.techs[t];
+    let merge = |mut v: Vec<(f64, f64)>| {
+        v.retain(|r| r.1 > r.0);
+        v.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut out: Vec<(f64, f64)> = Vec::with_capacity(v.len());
+        for (a, b) in v {
+            match out.last_mut() {
+                Some(last) if a <= last.1 => last.1 = last.1.max(b),
+                _ => out.push((a, b)),
+            }
+        }
+        out
+    };
+    let work = merge(
+        tech.regular
+            .iter()
+            .map(|&(a, b)| (a.max(inst.now), b))
+            .collect(),
+    );
+    let blocked = merge(tech.blocked.iter().map(|b| (b.start, b.end)).collect());
+    work.iter()
+        .map(|&(a, b)| {
+            let lost: f64 = blocked
+                .iter()
+                .map(|&(c, d)| (b.min(d) - a.max(c)).max(0.0))
+                .sum();
+            (b - a - lost).max(0.0)
+        })
+        .sum()
+}
+
+/// A technician's fractional time knapsack: each candidate job gains its
+/// profit less the cost of its shortest drive in, less its price. Its
+/// duration and that drive fit in the technician's span (less the drive
+/// home), and its duration alone in the time free for visits: each of
+/// the two knapsacks bounds the best route, and so does the smaller.
+#[derive(Debug, Clone)]
+pub struct Knapsack {
+    jobs: Vec<usize>,
+    /// (gain before prices, duration, shortest drive in), per job of `jobs`.
+    items: Vec<(f64, f64, f64)>,
+    span: f64,
+    free: f64,
+    /// Shortest drive home from a candidate (0 where a route need not
+    /// end with one).
+    ret: f64,
+    drive_cost: f64,
+    fixed_profit: f64,
+    must_route: bool,
+}
+
+/// Buffers [`Knapsack::bound`] reuses between calls.
+#[derive(Debug, Default)]
+pub struct KnapsackScratch {
+    items: Vec<(f64, f64, f64, usize)>,
+    take: Vec<(usize, f64)>,
+}
+
+impl Knapsack {
+    /// The knapsack's optimum under `pi`, an upper bound on the best
+    /// reduced value of any of the technician's routes; `take` receives
+    /// the share of each job it packs, (job, share).
+    pub fn bound(
+        &self,
+        pi: &[f64],
+        scratch: &mut KnapsackScratch,
+        take: &mut Vec<(usize, f64)>,
+    ) -> f64 {
+        let both = self.pack(pi, &mut scratch.items, take, true, self.span - self.ret);
+        scratch.take.clear();
+        let visits = self.pack(pi, &mut scratch.items, &mut scratch.take, false, self.free);
+        let packed = if visits < both {
+            std::mem::swap(take, &mut scratch.take);
+            visits
+        } else {
+            both
+        };
+        let ub = packed - self.drive_cost * self.ret + self.fixed_profit;
+        if self.must_route || ub > 0.0 {
             ub
         } else {
-            ub.max(0.0)
+            // the empty route is better
+            take.clear();
+            0.0
         }
+    }
+
+    /// The fractional knapsack of capacity `cap`, each job weighing its
+    /// duration and, `with_drive`, its drive in.
+    fn pack(
+        &self,
+        pi: &[f64],
+        items: &mut Vec<(f64, f64, f64, usize)>,
+        take: &mut Vec<(usize, f64)>,
+        with_drive: bool,
+        cap: f64,
+    ) -> f64 {
+        items.clear();
+        items.extend(
+            self.jobs
+                .iter()
+                .zip(&self.items)
+                .filter_map(|(&j, &(g, dur, d))| {
+                    let v = g - pi[j];
+                    let w = if with_drive { dur + d } else { dur };
+                    (v > 0.0).then_some((v / w.max(1e-9), v, w, j))
+                }),
+        );
+        // the best by value per minute, until the knapsack is full:
+        // sorting a few dozen is enough on most days
+        let by = |a: &(f64, f64, f64, usize), b: &(f64, f64, f64, usize)| {
+            b.0.total_cmp(&a.0).then(a.3.cmp(&b.3))
+        };
+        let (mut sorted, mut k) = (0, 0);
+        let (mut ub, mut cap) = (0.0, cap);
+        while cap > 0.0 && k < items.len() {
+            if k == sorted {
+                let rest = &mut items[k..];
+                let n = (2 * sorted).max(32).min(rest.len());
+                if n < rest.len() {
+                    rest.select_nth_unstable_by(n - 1, by);
+                }
+                rest[..n].sort_unstable_by(by);
+                sorted += n;
+            }
+            let (_, v, w, j) = items[k];
+            let share = if w <= cap { 1.0 } else { cap / w };
+            ub += v * share;
+            cap -= w * share;
+            take.push((j, share));
+            k += 1;
+        }
+        ub
     }
 }
 

@@ -1,0 +1,241 @@
+//! The knapsack relaxation of pricing and the Lagrangian bound built on
+//! it: each technician's knapsack bounds its best route at any prices
+//! (time off, events and the drive home included), and the bound the
+//! subgradient steps reach is above every plan, the optimum included,
+//! below the knapsacks at no prices, and the same on every run.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use autodispatch_greedy::Greedy;
+use autodispatch_milp::lagrange::knapsack_dual;
+use autodispatch_milp::oracle::brute_force;
+use autodispatch_milp::pricing::{price, PriceLimits, Skip, TechData, MAX_LABEL_JOBS};
+use autodispatch_milp::Milp;
+use autodispatch_model::build::objective;
+use autodispatch_model::problem::{Shift, ShiftKind, Time};
+use autodispatch_model::{Instance, Solver};
+use autodispatch_testkit::{bench_day, random_day};
+
+fn exact() -> PriceLimits {
+    PriceLimits {
+        max_labels: 2_000_000,
+        bucket_cap: usize::MAX,
+        skip: Skip::Never,
+        max_columns: 5,
+        deadline: Instant::now() + Duration::from_secs(60),
+        bidirectional: false,
+    }
+}
+
+/// Prices between none and a little over each job's weighted value.
+fn prices(inst: &Instance, seed: u64) -> Vec<f64> {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    inst.jobs
+        .iter()
+        .map(|j| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            #[allow(clippy::cast_precision_loss)]
+            let share = (x >> 11) as f64 / (1u64 << 53) as f64 * 1.2;
+            share * j.weighted_value
+        })
+        .collect()
+}
+
+fn techs(inst: &Instance) -> Vec<TechData> {
+    (0..inst.techs.len())
+        .map(|t| TechData::new(inst, t, MAX_LABEL_JOBS, 16))
+        .collect()
+}
+
+/// Every job some technician could take: the rows of the master.
+fn rows(techs: &[TechData]) -> Vec<usize> {
+    let mut rows: Vec<usize> = techs
+        .iter()
+        .flat_map(|td| td.cands.iter().copied())
+        .collect();
+    rows.sort_unstable();
+    rows.dedup();
+    rows
+}
+
+#[test]
+fn each_technicians_knapsack_bounds_its_best_route() {
+    // random days: mid-day starts, time off, on-call shifts, events, split
+    // shifts, locked and technician-specific stops, both travel models
+    let mut checked = 0;
+    for seed in 0..80u64 {
+        let inst = Instance::new(&random_day(7000 + seed, 14, 3));
+        for (k, pi) in [vec![0.0; inst.jobs.len()], prices(&inst, seed)]
+            .iter()
+            .enumerate()
+        {
+            for td in techs(&inst) {
+                for td in std::iter::once(&td).chain(td.ts_variant.as_deref()) {
+                    let best = price(&inst, td, pi, 0.0, &exact());
+                    assert!(best.exact, "seed {seed}: the labelling finishes");
+                    let relaxed = td.relaxed_bound(&inst, pi);
+                    assert!(
+                        relaxed >= best.best - 1e-6 * best.best.abs().max(1.0),
+                        "seed {seed} prices {k} tech {}: knapsack {relaxed} below the best route {}",
+                        td.t,
+                        best.best
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked >= 480, "only {checked} technicians checked");
+}
+
+#[test]
+fn time_off_leaves_the_knapsack_only_the_free_time() {
+    // one technician, its regular shift 08:00–18:00, time off taking all
+    // but two hours of it: whatever the drives, no route's visits last
+    // more than 120 minutes
+    let (before, inst, td) = (0..40)
+        .find_map(|seed| {
+            let mut p = bench_day(seed, 30, 1);
+            let shift = p.technicians[0]
+                .shifts
+                .iter()
+                .find(|s| s.kind == ShiftKind::Regular)
+                .cloned()?;
+            let before = Instance::new(&p);
+            p.technicians[0].shifts.push(Shift {
+                start: shift.start,
+                end: Time(shift.end.0 - 120.0),
+                kind: ShiftKind::TimeOff,
+            });
+            let inst = Instance::new(&p);
+            let td = TechData::new(&inst, 0, MAX_LABEL_JOBS, 16);
+            // a technician with no fixed stops: its routes are its jobs
+            (td.fixed.is_empty() && !td.cands.is_empty()).then_some((before, inst, td))
+        })
+        .expect("a day whose technician has no fixed stops");
+    let free = 120.0;
+    // the most any jobs could be worth in 120 minutes of visits
+    let mut by_rate: Vec<(f64, f64)> = td
+        .cands
+        .iter()
+        .map(|&j| (inst.profit(j, 0).max(0.0), inst.jobs[j].duration))
+        .collect();
+    by_rate.sort_by(|a, b| (b.0 / b.1).total_cmp(&(a.0 / a.1)));
+    let (mut most, mut left) = (0.0, free);
+    for (v, d) in by_rate {
+        let share = (left / d).min(1.0);
+        most += v * share;
+        left -= d * share;
+        if left <= 0.0 {
+            break;
+        }
+    }
+    let zero = vec![0.0; inst.jobs.len()];
+    let relaxed = td.relaxed_bound(&inst, &zero);
+    assert!(
+        relaxed <= most + 1e-6,
+        "knapsack {relaxed} above what 120 minutes of visits can hold ({most})"
+    );
+    let open = TechData::new(&before, 0, MAX_LABEL_JOBS, 16).relaxed_bound(&before, &zero);
+    assert!(
+        open > relaxed * 1.5,
+        "without the time off the day holds far more: {open} against {relaxed}"
+    );
+}
+
+#[test]
+fn the_knapsack_lagrangian_bounds_the_optimum_on_tiny_days() {
+    let mut below_zero_prices = 0;
+    let mut solved = 0;
+    for seed in 0..100u64 {
+        let p = random_day(
+            8000 + seed,
+            4 + (seed % 5) as usize,
+            1 + (seed % 3) as usize,
+        );
+        let inst = Instance::new(&p);
+        let Some((best, _)) = brute_force(&inst) else {
+            continue;
+        };
+        solved += 1;
+        let techs = techs(&inst);
+        let rows = rows(&techs);
+        let zero = vec![0.0; inst.jobs.len()];
+        let far = Instant::now() + Duration::from_secs(60);
+        let kd = knapsack_dual(&inst, &techs, &rows, &zero, best, 1000, far);
+        assert!(
+            kd.bound >= best - 1e-6 * best.abs().max(1.0),
+            "seed {seed}: knapsack Lagrangian {} below the optimum {best}",
+            kd.bound
+        );
+        // a technician whose technician-specific jobs may move is bounded
+        // by the larger of its two knapsacks
+        let at_zero: f64 = techs
+            .iter()
+            .map(|td| {
+                std::iter::once(td)
+                    .chain(td.ts_variant.as_deref())
+                    .map(|v| v.relaxed_bound(&inst, &zero))
+                    .fold(f64::NEG_INFINITY, f64::max)
+            })
+            .sum();
+        assert!(kd.bound <= at_zero + 1e-9);
+        below_zero_prices += usize::from(kd.bound < at_zero - 1e-6);
+    }
+    assert!(solved >= 90, "brute force solved only {solved} days");
+    assert!(
+        below_zero_prices >= 30,
+        "prices lowered the bound on only {below_zero_prices} days"
+    );
+}
+
+#[test]
+fn the_knapsack_lagrangian_is_above_every_plan_and_the_same_each_run() {
+    for seed in 0..6u64 {
+        let p = bench_day(seed, 60, 8);
+        let inst = Instance::new(&p);
+        let opts = common::opts(1);
+        let greedy = objective(&inst, &Greedy.solve(&inst, &opts).expect("greedy").schedule);
+        let milp = Milp::default().run(&inst, &opts, None).expect("milp");
+        let techs = techs(&inst);
+        let rows = rows(&techs);
+        let zero = vec![0.0; inst.jobs.len()];
+        let far = Instant::now() + Duration::from_secs(60);
+        let kd = knapsack_dual(&inst, &techs, &rows, &zero, greedy, 1000, far);
+        let plan = greedy.max(milp.objective);
+        assert!(
+            kd.bound >= plan - 1e-6 * plan.abs(),
+            "seed {seed}: knapsack Lagrangian {} below a plan's {plan}",
+            kd.bound
+        );
+        let again = knapsack_dual(&inst, &techs, &rows, &zero, greedy, 1000, far);
+        assert_eq!(kd.bound.to_bits(), again.bound.to_bits(), "seed {seed}");
+        assert_eq!(kd.steps, again.steps, "seed {seed}");
+    }
+}
+
+#[test]
+fn days_of_many_technicians_get_a_bound_above_every_plan() {
+    // over 60 technicians the MILP takes its bound from the knapsack
+    // round before column generation
+    for seed in 0..2u64 {
+        let p = random_day(9100 + seed, 160, 64);
+        let inst = Instance::new(&p);
+        let opts = common::opts(3);
+        let greedy = Greedy.solve(&inst, &opts).expect("greedy");
+        let g = objective(&inst, &greedy.schedule);
+        let out = Milp::default().run(&inst, &opts, None).expect("milp");
+        common::assert_clean(&p, &inst, &out.solution, "64 technicians");
+        let bound = out.solution.bound.expect("a bound");
+        let plan = g.max(out.objective);
+        assert!(
+            bound >= plan - 1e-6 * plan.abs().max(1.0),
+            "seed {seed}: bound {bound} below a plan's {plan}"
+        );
+        assert!(out.bound_duals.is_some(), "seed {seed}: the bound's prices");
+    }
+}
