@@ -298,10 +298,14 @@ impl TechData {
     /// solved under many prices.
     #[must_use]
     pub fn knapsack(&self, inst: &Instance) -> Knapsack {
+        // the variant that may move technician-specific jobs has them as
+        // candidates too: they count once, at their full profit, with
+        // the fixed stops
         let (jobs, items) = self
             .cands
             .iter()
             .zip(&self.min_in)
+            .filter(|(j, _)| !self.fixed.iter().any(|s| s.job == **j))
             .map(|(&j, &d)| {
                 let gain = inst.profit(j, self.t) - inst.drive_cost * d;
                 (j, (gain, inst.jobs[j].duration, d))
