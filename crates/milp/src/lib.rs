@@ -9,8 +9,12 @@
 //! join the halves). Every
 //! pricing round gives a Lagrangian bound (Σ job prices + Σ per technician
 //! best reduced route value), valid whatever the LP's accuracy, and equal
-//! to the LP value at convergence. The integer master over the generated
-//! routes (microlp, warm-started, plus our own packing) gives the plan.
+//! to the LP value at convergence. On days of over 60 technicians, where
+//! column generation cannot converge in seconds, the bound comes first
+//! from the knapsack relaxation of pricing ([`lagrange`]): its
+//! Lagrangian's prices, then every technician priced exactly there. The
+//! integer master over the generated routes (microlp, warm-started, plus
+//! our own packing) gives the plan.
 //!
 //! A technician-specific job stays with its technician: routes keep it at
 //! its current start, or (priced separately) move it inside its window, so
