@@ -1324,8 +1324,6 @@ fn par_map<T: Send, R: Send>(items: Vec<T>, threads: usize, f: impl Fn(T) -> R +
     done.into_iter().map(|d| d.1).collect()
 }
 
-/// Quick pricing rounds end once one raises the LP value by less than
-/// this share of it ...
 /// Most subgradient steps of the knapsack Lagrangian: about 0.2 s at
 /// 1000 jobs × 120 technicians, where it has converged (1000 steps:
 /// 3 184 167 against 3 184 152 after 6 s).
@@ -1338,6 +1336,9 @@ const KNAPSACK_STEPS: usize = 1000;
 /// duals bounds far worse: 0.85 rather than 0.5 lowered the bound on six
 /// 1000 × 120 days by 0.06–0.43 points of gap, the plans the same.
 const KNAPSACK_ROUND_SHARE: f64 = 0.85;
+
+/// Quick pricing rounds end once one raises the LP value by less than
+/// this share of it ...
 const HEURISTIC_STALL: f64 = 1e-3;
 
 /// ... after the LP value has risen by at least this share of its first.
