@@ -7,6 +7,8 @@
 //! a file, the prices are read from it when it exists and written to it
 //! when not, so two builds can be timed at the same prices (the MILP's
 //! prices depend on how many rounds fit in SECONDS).
+mod common;
+
 use std::time::{Duration, Instant};
 
 use autodispatch_milp::pricing::{price, PriceLimits, Skip, TechData, MAX_LABEL_JOBS};
@@ -14,18 +16,7 @@ use autodispatch_milp::Milp;
 use autodispatch_model::{Instance, SolveOptions};
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some(path) = args.first() else {
-        eprintln!("usage: both_ways DAY.json [SECONDS [PRICES]]");
-        std::process::exit(2);
-    };
-    let p = match autodispatch_model::load_problem_file(std::path::Path::new(path)) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("{path}: {e}");
-            std::process::exit(2);
-        }
-    };
+    let (args, p) = common::day_from_args("both_ways DAY.json [SECONDS [PRICES]]");
     let secs: f64 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(3.0);
     let inst = Instance::new(&p);
     let opts = SolveOptions {

@@ -2,27 +2,18 @@
 //! autodispatch-milp --example knapsack -- DAY.json [STEPS]`. Prints the
 //! bound its subgradient steps reach (STEPS, default 1000), the steps
 //! taken, the time, and greedy's plan for scale.
+mod common;
+
 use std::time::{Duration, Instant};
 
 use autodispatch_greedy::Greedy;
-use autodispatch_milp::lagrange::knapsack_dual;
+use autodispatch_milp::lagrange::{candidate_rows, knapsack_dual};
 use autodispatch_milp::pricing::{TechData, MAX_LABEL_JOBS};
 use autodispatch_model::build::objective;
 use autodispatch_model::{Instance, SolveOptions, Solver};
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some(path) = args.first() else {
-        eprintln!("usage: knapsack DAY.json [STEPS]");
-        std::process::exit(2);
-    };
-    let p = match autodispatch_model::load_problem_file(std::path::Path::new(path)) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("{path}: {e}");
-            std::process::exit(2);
-        }
-    };
+    let (args, p) = common::day_from_args("knapsack DAY.json [STEPS]");
     let steps: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
     let inst = Instance::new(&p);
     let greedy = Greedy
@@ -33,12 +24,7 @@ fn main() {
     let techs: Vec<TechData> = (0..inst.techs.len())
         .map(|t| TechData::new(&inst, t, MAX_LABEL_JOBS, 1))
         .collect();
-    let mut rows: Vec<usize> = techs
-        .iter()
-        .flat_map(|td| td.cands.iter().copied())
-        .collect();
-    rows.sort_unstable();
-    rows.dedup();
+    let rows = candidate_rows(&techs);
     let setup = t0.elapsed().as_secs_f64();
     let t1 = Instant::now();
     let zero = vec![0.0; inst.jobs.len()];

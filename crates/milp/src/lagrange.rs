@@ -23,6 +23,19 @@ pub struct KnapsackDual {
     pub steps: usize,
 }
 
+/// Every job some technician could take: the rows whose prices the
+/// knapsacks of `techs` see.
+#[must_use]
+pub fn candidate_rows(techs: &[TechData]) -> Vec<usize> {
+    let mut rows: Vec<usize> = techs
+        .iter()
+        .flat_map(|td| td.cands.iter().copied())
+        .collect();
+    rows.sort_unstable();
+    rows.dedup();
+    rows
+}
+
 /// Steps without a better value before the step size halves.
 const PATIENCE: usize = 10;
 /// The step size below which the steps stop.

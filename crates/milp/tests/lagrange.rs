@@ -9,7 +9,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use autodispatch_greedy::Greedy;
-use autodispatch_milp::lagrange::knapsack_dual;
+use autodispatch_milp::lagrange::{candidate_rows, knapsack_dual};
 use autodispatch_milp::oracle::brute_force;
 use autodispatch_milp::pricing::{price, PriceLimits, Skip, TechData, MAX_LABEL_JOBS};
 use autodispatch_milp::Milp;
@@ -49,17 +49,6 @@ fn techs(inst: &Instance) -> Vec<TechData> {
     (0..inst.techs.len())
         .map(|t| TechData::new(inst, t, MAX_LABEL_JOBS, 16))
         .collect()
-}
-
-/// Every job some technician could take: the rows of the master.
-fn rows(techs: &[TechData]) -> Vec<usize> {
-    let mut rows: Vec<usize> = techs
-        .iter()
-        .flat_map(|td| td.cands.iter().copied())
-        .collect();
-    rows.sort_unstable();
-    rows.dedup();
-    rows
 }
 
 #[test]
@@ -163,7 +152,7 @@ fn the_knapsack_lagrangian_bounds_the_optimum_on_tiny_days() {
         };
         solved += 1;
         let techs = techs(&inst);
-        let rows = rows(&techs);
+        let rows = candidate_rows(&techs);
         let zero = vec![0.0; inst.jobs.len()];
         let far = Instant::now() + Duration::from_secs(60);
         let kd = knapsack_dual(&inst, &techs, &rows, &zero, best, 1000, far);
@@ -202,7 +191,7 @@ fn the_knapsack_lagrangian_is_above_every_plan_and_the_same_each_run() {
         let greedy = objective(&inst, &Greedy.solve(&inst, &opts).expect("greedy").schedule);
         let milp = Milp::default().run(&inst, &opts, None).expect("milp");
         let techs = techs(&inst);
-        let rows = rows(&techs);
+        let rows = candidate_rows(&techs);
         let zero = vec![0.0; inst.jobs.len()];
         let far = Instant::now() + Duration::from_secs(60);
         let kd = knapsack_dual(&inst, &techs, &rows, &zero, greedy, 1000, far);
