@@ -210,7 +210,8 @@ fn the_knapsack_lagrangian_is_above_every_plan_and_the_same_each_run() {
 #[test]
 fn days_of_many_technicians_get_a_bound_above_every_plan() {
     // over 60 technicians the MILP takes its bound from the knapsack
-    // round before column generation
+    // round before column generation: never above the knapsack
+    // Lagrangian's own, and never below a plan
     for seed in 0..2u64 {
         let p = random_day(9100 + seed, 160, 64);
         let inst = Instance::new(&p);
@@ -226,5 +227,14 @@ fn days_of_many_technicians_get_a_bound_above_every_plan() {
             "seed {seed}: bound {bound} below a plan's {plan}"
         );
         assert!(out.bound_duals.is_some(), "seed {seed}: the bound's prices");
+        let techs = techs(&inst);
+        let zero = vec![0.0; inst.jobs.len()];
+        let far = Instant::now() + Duration::from_secs(60);
+        let kd = knapsack_dual(&inst, &techs, &candidate_rows(&techs), &zero, g, 1000, far);
+        assert!(
+            bound <= kd.bound + 1e-6 * kd.bound.abs().max(1.0),
+            "seed {seed}: bound {bound} above the knapsack Lagrangian's {}",
+            kd.bound
+        );
     }
 }
