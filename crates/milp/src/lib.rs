@@ -442,21 +442,8 @@ impl Milp {
                 // technician at a time, its cycles too); the merge below runs
                 // in technician order, so the result is the same on any
                 // number of threads
-                let mine: Vec<&mut TechData> = techs
-                    .iter_mut()
-                    .zip(wide.iter_mut())
-                    .filter(|(td, _)| !twins[td.t].iter().any(|&u| u < td.t))
-                    .map(|(td, w)| match w {
-                        Some(w) if !heuristic => w,
-                        _ => td,
-                    })
-                    .collect();
-                // no technician may take more than a few times its share of
-                // the time left: one whose labelling explodes is bounded by
-                // the relaxation, and the others still get priced exactly
-                let share = cg_end.saturating_duration_since(Instant::now())
-                    * u32::try_from(threads).unwrap_or(1)
-                    / u32::try_from(mine.len().max(1)).unwrap_or(u32::MAX);
+                let mine = pricers(&mut techs, &mut wide, &twins, !heuristic);
+                let share = time_share(cg_end, threads, mine.len());
                 let priced = par_map(mine, threads, |td| {
                     // identical technicians share one pricing: same routes, same best
                     let thr = twins[td.t].iter().map(|&u| mu[u]).fold(mu[td.t], f64::min);
@@ -795,20 +782,8 @@ impl Milp {
         let kd =
             lagrange::knapsack_dual(inst, techs, &shape.rows, &zero, target, KNAPSACK_STEPS, end);
         let pi = kd.pi;
-        let mine: Vec<&mut TechData> = techs
-            .iter_mut()
-            .zip(wide.iter_mut())
-            .filter(|(td, _)| !twins[td.t].iter().any(|&u| u < td.t))
-            .map(|(td, w)| match w {
-                Some(w) => w,
-                None => td,
-            })
-            .collect();
-        // as in column generation, no technician takes more than a few
-        // times its share
-        let share = end.saturating_duration_since(Instant::now())
-            * u32::try_from(threads).unwrap_or(1)
-            / u32::try_from(mine.len().max(1)).unwrap_or(u32::MAX);
+        let mine = pricers(techs, wide, twins, true);
+        let share = time_share(end, threads, mine.len());
         let lim = PriceLimits {
             bucket_cap: usize::MAX,
             skip: Skip::WhenExact,
@@ -1238,6 +1213,35 @@ fn cg_price(
         routes: r.routes,
         variant_routes,
     }
+}
+
+/// The technicians a pricing round labels: one of each set of identical
+/// technicians (its pricing serves them all), each over every candidate
+/// (`wide`) when the round is `exact`.
+fn pricers<'a>(
+    techs: &'a mut [TechData],
+    wide: &'a mut [Option<TechData>],
+    twins: &[Vec<usize>],
+    exact: bool,
+) -> Vec<&'a mut TechData> {
+    techs
+        .iter_mut()
+        .zip(wide.iter_mut())
+        .filter(|(td, _)| !twins[td.t].iter().any(|&u| u < td.t))
+        .map(|(td, w)| match w {
+            Some(w) if exact => w,
+            _ => td,
+        })
+        .collect()
+}
+
+/// Each of `n` technicians' share of the time to `end` on `threads`
+/// threads. No technician may take more than a few times its share: one
+/// whose labelling explodes is bounded by the relaxation, and the others
+/// still get priced exactly.
+fn time_share(end: Instant, threads: usize, n: usize) -> Duration {
+    end.saturating_duration_since(Instant::now()) * u32::try_from(threads).unwrap_or(1)
+        / u32::try_from(n.max(1)).unwrap_or(u32::MAX)
 }
 
 /// The quick and the exact labelling of a technician forbid the cycles
