@@ -29,22 +29,6 @@ fn exact() -> PriceLimits {
     }
 }
 
-/// Prices between none and a little over each job's weighted value.
-fn prices(inst: &Instance, seed: u64) -> Vec<f64> {
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    inst.jobs
-        .iter()
-        .map(|j| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            #[allow(clippy::cast_precision_loss)]
-            let share = (x >> 11) as f64 / (1u64 << 53) as f64 * 1.2;
-            share * j.weighted_value
-        })
-        .collect()
-}
-
 fn techs(inst: &Instance) -> Vec<TechData> {
     (0..inst.techs.len())
         .map(|t| TechData::new(inst, t, MAX_LABEL_JOBS, 16))
@@ -58,7 +42,7 @@ fn each_technicians_knapsack_bounds_its_best_route() {
     let mut checked = 0;
     for seed in 0..80u64 {
         let inst = Instance::new(&random_day(7000 + seed, 14, 3));
-        for (k, pi) in [vec![0.0; inst.jobs.len()], prices(&inst, seed)]
+        for (k, pi) in [vec![0.0; inst.jobs.len()], common::prices(&inst, seed)]
             .iter()
             .enumerate()
         {

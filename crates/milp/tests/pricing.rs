@@ -4,6 +4,8 @@
 //! technician learns about cycles, carried to another; and labelling
 //! from both ends of the day, which must prove what labelling forward does.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use autodispatch_milp::pricing::{price, PriceLimits, PriceResult, Skip, TechData, MAX_LABEL_JOBS};
@@ -21,23 +23,6 @@ fn limits(skip: Skip) -> PriceLimits {
     }
 }
 
-/// Job prices from `seed`: between none and a little over each job's
-/// weighted value, so some jobs add something to a route and some do not.
-fn prices(inst: &Instance, seed: u64) -> Vec<f64> {
-    let mut x = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-    inst.jobs
-        .iter()
-        .map(|j| {
-            x = x
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            #[allow(clippy::cast_precision_loss)]
-            let share = (x >> 11) as f64 / (1u64 << 53) as f64 * 1.2;
-            share * j.weighted_value
-        })
-        .collect()
-}
-
 /// A bench day of haversine travel with no max drive: stops may be skipped.
 fn skippable_day(seed: u64, jobs: usize, techs: usize) -> Instance {
     let mut p = bench_day(seed, jobs, techs);
@@ -50,7 +35,7 @@ fn skippable_day(seed: u64, jobs: usize, techs: usize) -> Instance {
 fn each_priced(mut f: impl FnMut(u64, &Instance, &[f64], usize, &TechData, &PriceResult)) {
     for seed in 0..40 {
         let inst = skippable_day(seed, 24, 2);
-        let pi = prices(&inst, seed);
+        let pi = common::prices(&inst, seed);
         for t in 0..inst.techs.len() {
             let td = TechData::new(&inst, t, MAX_LABEL_JOBS, 16);
             let all = price(&inst, &td, &pi, 0.0, &limits(Skip::Never));
@@ -104,7 +89,7 @@ fn a_labelling_short_of_jobs_is_exact_only_when_the_rest_add_nothing() {
             }
             let full = TechData::new(&inst, t, MAX_LABEL_JOBS, 16);
             // jobs outside the short labelling priced out: it proves the best
-            let mut pi = prices(&inst, seed);
+            let mut pi = common::prices(&inst, seed);
             for &j in &short.cands {
                 if short.lab.binary_search(&j).is_err() {
                     pi[j] = inst.profit(j, t) + 1.0;
@@ -188,7 +173,10 @@ fn a_cycle_learned_by_one_labelling_is_forbidden_in_the_other() {
     let mut carried = 0;
     for seed in 0..40 {
         let inst = skippable_day(seed, 24, 2);
-        let pi: Vec<f64> = prices(&inst, seed).iter().map(|p| p * 0.3).collect();
+        let pi: Vec<f64> = common::prices(&inst, seed)
+            .iter()
+            .map(|p| p * 0.3)
+            .collect();
         for t in 0..inst.techs.len() {
             let mut narrow = TechData::new(&inst, t, 12, 1);
             let wide = TechData::new(&inst, t, MAX_LABEL_JOBS, 1);
@@ -249,7 +237,7 @@ fn labelling_from_both_ends_proves_the_same_best_route() {
         }
         let inst = Instance::new(&p);
         for (k, scale) in [0.2, 0.6, 1.0].into_iter().enumerate() {
-            let pi: Vec<f64> = prices(&inst, seed * 3 + k as u64)
+            let pi: Vec<f64> = common::prices(&inst, seed * 3 + k as u64)
                 .iter()
                 .map(|x| x * scale)
                 .collect();

@@ -92,3 +92,20 @@ pub fn route_model_against_brute_force_on(
     }
     (proven, notes)
 }
+
+/// Job prices from `seed`: between none and a little over each job's
+/// weighted value, so some jobs add something to a route and some do not.
+pub fn prices(inst: &Instance, seed: u64) -> Vec<f64> {
+    let mut x = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+    inst.jobs
+        .iter()
+        .map(|j| {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            #[allow(clippy::cast_precision_loss)]
+            let share = (x >> 11) as f64 / (1u64 << 53) as f64 * 1.2;
+            share * j.weighted_value
+        })
+        .collect()
+}
