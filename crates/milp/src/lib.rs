@@ -377,6 +377,7 @@ impl Milp {
         // the last exact round left more of the gap between the LP and
         // the bound than `BOUND_LED` times that between plan and LP
         let mut bound_led = false;
+        let mut exact_time = Duration::ZERO;
         // passes of column generation then the integer master, while time is left
         'passes: loop {
             loop {
@@ -395,8 +396,11 @@ impl Milp {
                         break;
                     }
                 }
-                // a round that will be let run on is not cut at `cg_end`
-                let round_end = if bound_led {
+                // a round that would end past `cg_end` (if it took as long
+                // as the last exact one) and will be let run on is not cut
+                // there; earlier rounds keep their time shares
+                let round_start = Instant::now();
+                let round_end = if bound_led && round_start + exact_time > cg_end {
                     cg_end.max(at(WORK_END))
                 } else {
                     cg_end
@@ -562,6 +566,7 @@ impl Milp {
                 // than the LP from the bound: the integer phase has more
                 // to gain
                 let value = master::value_of(&pool.cols, &incumbent);
+                exact_time = round_start.elapsed();
                 bound_led = !big
                     && n_techs > DIVE_FEW_TECHS
                     && pass == 0
