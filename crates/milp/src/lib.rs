@@ -1403,9 +1403,11 @@ const DIVE_FEW_TECHS: usize = 20;
 /// s12 and s20 its first step fixed 4–9 of 40 technicians and it was cut
 /// with a plan 7–36% below ruin and recreate's). Measured on twenty
 /// 300 × 40 days (docs/benchmarks.md): gap 2.02 → 1.82% on s5, 2.50 →
-/// 2.33% on s12, 2.74 → 2.52% on s20, 1.12 → 0.71% on s10, 1.75 → 1.51%
-/// on s19, the others the same within their spread. Held-out s18, whose
-/// dive makes its plan, hands over at 0.29. On TOPTW pr06 with 2 tours
+/// 2.06–2.33% on s12, 2.74 → 2.16% on s20, 1.12 → 0.71% on s10, 1.75 →
+/// 1.45% on s19, the others the same within their spread. On s18, whose
+/// dive makes its plan, the ratio falls from 0.93 to 0.64 about when the
+/// time is up: some runs go on one round (bound and plan both 0.15%
+/// lower). On TOPTW pr06 with 2 tours
 /// (bound 1130 against plans of 1042–1066) the dive found 1066 where ruin
 /// and recreate had 1042: hence more than `DIVE_FEW_TECHS` technicians.
 const BOUND_LED: f64 = 0.75;
