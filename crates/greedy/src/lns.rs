@@ -32,8 +32,17 @@ use crate::state::{extra_drive, may_fit_tight, Ctx, Sol, EPS};
 
 /// Nearest jobs kept per job: where strings are looked for.
 const NEAR: usize = 40;
-/// Mean number of jobs removed per iteration (SISR's c̄), at most.
+/// Mean number of jobs removed per iteration (SISR's c̄), at most (a
+/// quarter of the routed jobs on small days).
 const MEAN_REMOVED: f64 = 10.0;
+/// ... and in a run with work for `LONG_RUN` or more: fewer, larger moves
+/// for the same work, which a long run has the iterations for. Measured at
+/// 10 s (docs/benchmarks.md): `lns` (7 s of work) +0.19% mean over 15
+/// runs on six 1000 × 120 days (12 of 15 up), +0.14% on eight 300 × 40
+/// days; `auto` on the six 1000-job days (5 s) +0.13%; TOPTW (3.5 s)
+/// 99.38% against 99.36%. Short runs lose by it (`auto` on 300-job days,
+/// 1.5 s of work: −0.04% mean, s5 −0.41%), so they keep SISR's 10.
+const LONG_MEAN_REMOVED: f64 = 20.0;
 /// Longest string removed from one route (SISR's L_max).
 const MAX_STRING: f64 = 10.0;
 /// Drive weight with no drive cost, in mean job values per typical leg.
@@ -86,6 +95,8 @@ pub struct Budget {
     pub deadline: Instant,
     /// Multiplies the temperatures of days with a drive cost.
     pub warmth: f64,
+    /// Jobs removed per iteration on average, at most.
+    pub mean_removed: f64,
 }
 
 impl Budget {
@@ -107,6 +118,11 @@ impl Budget {
             max_work: ((time.as_secs_f64() * WORK_PER_SECOND / 1000.0).floor() as u64) * 1000,
             deadline,
             warmth: if time >= LONG_RUN { LONG_WARMTH } else { 1.0 },
+            mean_removed: if time >= LONG_RUN {
+                LONG_MEAN_REMOVED
+            } else {
+                MEAN_REMOVED
+            },
         }
     }
 }
@@ -135,7 +151,7 @@ pub fn ruin_and_recreate(inst: &Instance, start: &Schedule, budget: &Budget) -> 
 
 fn search(ctx: &Ctx, start: Sol, budget: &Budget) -> Run {
     let inst = ctx.inst;
-    let mut l = Lns::new(ctx, budget.seed);
+    let mut l = Lns::new(ctx, budget);
     let start_obj = start.objective(inst);
     let mut cur = start.clone();
     let (mut cur_value, mut cur_drive) = l.eval_all(&cur);
@@ -273,10 +289,12 @@ struct Lns<'a, 'b> {
     /// Per job, its best value per minute of the least time it takes: its
     /// duration and the drive from its nearest neighbour ([`value_rate`]).
     rate: Vec<f64>,
+    /// The budget's jobs removed per iteration.
+    mean_removed: f64,
 }
 
 impl<'a, 'b> Lns<'a, 'b> {
-    fn new(ctx: &'b Ctx<'a>, seed: u64) -> Self {
+    fn new(ctx: &'b Ctx<'a>, budget: &Budget) -> Self {
         let inst = ctx.inst;
         let routable: Vec<usize> = ctx
             .managed
@@ -300,7 +318,8 @@ impl<'a, 'b> Lns<'a, 'b> {
             near,
             shape: 0.0,
             tie: 0.0,
-            rng: ChaCha8Rng::seed_from_u64(seed ^ 0x5157_5252),
+            rng: ChaCha8Rng::seed_from_u64(budget.seed ^ 0x5157_5252),
+            mean_removed: budget.mean_removed,
             work: 0,
             undo: Vec::new(),
             version: vec![1; inst.techs.len()],
@@ -422,7 +441,7 @@ impl<'a, 'b> Lns<'a, 'b> {
         }
         self.steps += 1;
         #[allow(clippy::cast_precision_loss)]
-        let mean_removed = MEAN_REMOVED.min((self.routed as f64 / 4.0).max(2.0));
+        let mean_removed = self.mean_removed.min((self.routed as f64 / 4.0).max(2.0));
         if self.rng.gen_bool(0.1) {
             self.ruin_random(sol, mean_removed);
         } else {

@@ -1,7 +1,7 @@
 //! Ruin and recreate: sound, checker-clean plans that lose nothing, never
 //! below their start, deterministic for a seed, better than greedy's
 //! local optimum where local search gets stuck, and hotter on long runs
-//! where driving costs.
+//! where driving costs, with larger ruins where the plan has room.
 
 mod common;
 
@@ -147,9 +147,10 @@ fn a_long_run_searches_hotter_only_where_driving_costs() {
         let long = Budget::new(&inst, k, Duration::from_secs(3), deadline);
         let short = Budget::new(&inst, k, Duration::from_millis(100), deadline);
         assert!(long.warmth > 1.0 && (short.warmth - 1.0).abs() < 1e-12);
-        // the same count of work, long run's warmth or not
+        // the same count of work and ruin size, long run's warmth or not
         let hot = Budget {
             max_work: short.max_work,
+            mean_removed: short.mean_removed,
             ..long
         };
         let a = ruin_and_recreate(&inst, &start.schedule, &short);
@@ -172,4 +173,46 @@ fn a_long_run_searches_hotter_only_where_driving_costs() {
         differ * 2 >= drive_days,
         "warmth changed only {differ} of {drive_days} runs"
     );
+}
+
+/// A long run removes up to twice as many jobs per iteration (fewer,
+/// larger moves for the same work); where a quarter of the routed jobs is
+/// fewer than either size, the two are the same search.
+#[test]
+fn a_long_run_ruins_more_per_iteration_where_the_plan_has_room() {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let runs = |p: &autodispatch_model::Problem, k: u64| {
+        let inst = Instance::new(p);
+        let start = solve(&inst, k);
+        let long = Budget::new(&inst, k, Duration::from_secs(3), deadline);
+        let short = Budget::new(&inst, k, Duration::from_millis(100), deadline);
+        assert!(long.mean_removed > short.mean_removed);
+        // the same work and temperatures: only the ruin size differs
+        let wide = Budget {
+            mean_removed: long.mean_removed,
+            ..short
+        };
+        let a = ruin_and_recreate(&inst, &start.schedule, &short);
+        let b = ruin_and_recreate(&inst, &start.schedule, &wide);
+        assert!(!a.cut && !b.cut, "day {k}: cut by the clock");
+        assert_sound(&inst, &b.schedule, &format!("day {k}"));
+        assert_checker_clean(p, &plan_of(&inst, &b.schedule), &format!("day {k}"));
+        (a, b)
+    };
+    for k in 0..3u64 {
+        let p = autodispatch_testkit::bench_day(k, 150, 15);
+        let (a, b) = runs(&p, k);
+        assert!(
+            b.iterations * 4 < a.iterations * 3,
+            "day {k}: {} iterations with larger ruins against {}",
+            b.iterations,
+            a.iterations
+        );
+    }
+    for k in 0..3u64 {
+        let p = autodispatch_testkit::bench_day(k, 24, 2);
+        let (a, b) = runs(&p, k);
+        assert_eq!(a.schedule.routes, b.schedule.routes, "small day {k}");
+        assert_eq!(a.iterations, b.iterations, "small day {k}");
+    }
 }
