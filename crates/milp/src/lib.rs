@@ -378,6 +378,11 @@ impl Milp {
         // the bound than `BOUND_LED` times that between plan and LP
         let mut bound_led = false;
         let mut exact_time = Duration::ZERO;
+        let ip_share = if n_techs > DIVE_FEW_TECHS && !master::STRONG_IP {
+            IP_SHARE_MANY
+        } else {
+            IP_SHARE
+        };
         // passes of column generation then the integer master, while time is left
         'passes: loop {
             loop {
@@ -668,7 +673,7 @@ impl Milp {
                 .as_secs_f64();
             if self.use_microlp && left > 0.01 {
                 if let Ok(Some((p, proven))) =
-                    master::solve_ip(&shape, cols, &incumbent, left * 0.3)
+                    master::solve_ip(&shape, cols, &incumbent, left * ip_share)
                 {
                     if master::feasible(&shape, cols, &p)
                         && master::value_of(cols, &p) >= master::value_of(cols, &incumbent) - 1e-9
@@ -1411,6 +1416,16 @@ const DIVE_FEW_TECHS: usize = 20;
 /// (bound 1130 against plans of 1042–1066) the dive found 1066 where ruin
 /// and recreate had 1042: hence more than `DIVE_FEW_TECHS` technicians.
 const BOUND_LED: f64 = 0.75;
+
+/// Share of what is left of a pass the integer master may take (its
+/// solver then proves small masters: TOPTW's, 100 × 15)...
+const IP_SHARE: f64 = 0.3;
+/// ... and with microlp on days of over `DIVE_FEW_TECHS` technicians,
+/// where it rarely improves on its start and the regions do better with
+/// the time. Measured on twenty 300 × 40 days (docs/benchmarks.md): plans
+/// +0.20% on s6, +0.10% on s8, +0.04% on s14 and s18, no plan lower; on
+/// s1 a pass's 2 s had gone to microlp for nothing.
+const IP_SHARE_MANY: f64 = 0.05;
 
 /// The share of its time limit by which the MILP's last phase ends; the
 /// rest is for building the schedule and the caller's plan. At 0.9 a 10 s

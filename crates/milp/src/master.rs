@@ -118,6 +118,11 @@ fn lp_inner(shape: &Shape, cols: &[Column], time_limit: f64) -> Result<LpSolutio
     Ok(LpSolution { value, x, pi, mu })
 }
 
+/// Whether [`solve_ip`]'s backend proves or improves the integer master of
+/// a day of dozens of technicians in the seconds a pass gives it: HiGHS
+/// does; microlp, warm-started, rarely gets past its start.
+pub const STRONG_IP: bool = cfg!(feature = "highs");
+
 /// Is a selection of columns feasible (one per technician, jobs disjoint)?
 #[must_use]
 pub fn feasible(shape: &Shape, cols: &[Column], pick: &[usize]) -> bool {
