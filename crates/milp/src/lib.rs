@@ -1412,9 +1412,9 @@ const DIVE_FEW_TECHS: usize = 20;
 /// 1.45% on s19, the others the same within their spread. On s18, whose
 /// dive makes its plan, the ratio falls from 0.93 to 0.64 about when the
 /// time is up: some runs go on one round (bound and plan both 0.15%
-/// lower). On TOPTW pr06 with 2 tours
-/// (bound 1130 against plans of 1042–1066) the dive found 1066 where ruin
-/// and recreate had 1042: hence more than `DIVE_FEW_TECHS` technicians.
+/// lower). On TOPTW pr06 with 2 tours (bound 1130 against plans of
+/// 1042–1066) the dive found 1066 where ruin and recreate had 1042: hence
+/// more than `DIVE_FEW_TECHS` technicians.
 const BOUND_LED: f64 = 0.75;
 
 /// Share of what is left of a pass the integer master may take (its
