@@ -410,7 +410,7 @@ impl Milp {
                 } else {
                     cg_end
                 };
-                let left = cg_end
+                let left = round_end
                     .saturating_duration_since(Instant::now())
                     .as_secs_f64();
                 let lp = match master::solve_lp(&shape, &pool.cols, left) {
