@@ -60,6 +60,112 @@ pub struct TechData {
     /// ng-neighbourhood of each labelling job (local bits, itself included):
     /// the jobs a partial route remembers having visited near it.
     ng: Vec<[u64; WORDS]>,
+    /// Per labelling job, its start rules in closed form where they allow
+    /// it ([`QuickStart`]): labels extend millions of times a round.
+    quick: Vec<Option<QuickStart>>,
+}
+
+/// A job's start rules for one technician with a single regular shift
+/// and at most [`QUICK_BLOCKS`] blocked intervals near the job's window:
+/// the walk of [`Instance::earliest_start`] (and of its mirror,
+/// `bidir::latest_start`) over just those intervals, with the same
+/// operations in the same order, so the same starts to the last bit,
+/// without going through the technician's shifts and every blocked
+/// interval each time a label extends.
+#[derive(Debug, Clone, Copy)]
+struct QuickStart {
+    /// The window's start, `now` and the shift's start, whichever is last.
+    lo: f64,
+    we: f64,
+    d: f64,
+    se: f64,
+    /// The drive from the job home.
+    home: f64,
+    /// The blocked intervals near the window, (start, end), by start.
+    blocks: [(f64, f64); QUICK_BLOCKS],
+    n_blocks: usize,
+}
+
+/// Most blocked intervals near a job's window for [`QuickStart`].
+const QUICK_BLOCKS: usize = 2;
+
+impl QuickStart {
+    fn new(inst: &Instance, t: usize, j: usize) -> Option<Self> {
+        let tech = &inst.techs[t];
+        let job = &inst.jobs[j];
+        let &[(ss, se)] = tech.regular.as_slice() else {
+            return None;
+        };
+        let (ws, we) = job.window;
+        let lo = ws.max(inst.now).max(ss);
+        // a start lies in [lo - EPS, we]: a block ending a minute before
+        // that or starting a minute after its visit ends never meets one
+        let mut blocks = [(0.0, 0.0); QUICK_BLOCKS];
+        let mut n_blocks = 0;
+        for b in &tech.blocked {
+            if b.start < we + job.duration + 1.0 && b.end > lo - 1.0 {
+                *blocks.get_mut(n_blocks)? = (b.start, b.end);
+                n_blocks += 1;
+            }
+        }
+        Some(Self {
+            lo,
+            we,
+            d: job.duration,
+            se,
+            home: inst.drive(job.loc, tech.home),
+            blocks,
+            n_blocks,
+        })
+    }
+
+    /// [`Instance::earliest_start`] with no first leg.
+    #[inline]
+    fn earliest(&self, ready: f64) -> Option<f64> {
+        let mut s = ready.max(self.lo);
+        loop {
+            if s > self.we || s + self.d > self.se {
+                return None;
+            }
+            let e = s + self.d;
+            // `rules::first_block`
+            match self.blocks[..self.n_blocks]
+                .iter()
+                .take_while(|b| b.0 < e)
+                .find(|b| s < b.1 && b.0 < e)
+            {
+                Some(b) => s = b.1.max(s),
+                None => return Some(s),
+            }
+        }
+    }
+
+    /// `bidir::latest_start` (the mirror of [`Self::earliest`]): the
+    /// latest start by `by`, with `home` the drive home by the shift's end.
+    #[inline]
+    fn latest(&self, by: f64, home: Option<f64>) -> Option<f64> {
+        let eps = bidir::EPS;
+        let mut s = by.min(self.we).min(self.se - self.d - home.unwrap_or(0.0));
+        while s >= self.lo - eps {
+            match self.blocks[..self.n_blocks]
+                .iter()
+                .take_while(|b| b.0 < s + self.d - eps)
+                .find(|b| s < b.1 - eps)
+            {
+                Some(b) => s = b.0 - self.d,
+                None => return Some(s.max(self.lo)),
+            }
+        }
+        None
+    }
+
+    /// [`close_start`] with no first leg: in a single shift only the
+    /// earliest start can be home earliest, so that one or none.
+    #[inline]
+    fn close(&self, ready: f64) -> Option<f64> {
+        self.earliest(ready)
+            .filter(|&s| s + self.d + self.home <= self.se)
+    }
 }
 
 impl TechData {
@@ -214,8 +320,10 @@ impl TechData {
                 bits
             })
             .collect();
+        let quick = lab.iter().map(|&j| QuickStart::new(inst, t, j)).collect();
         Self {
             ng,
+            quick,
             mandatory,
             fixed_lab,
             ts_variant: None,
@@ -228,6 +336,14 @@ impl TechData {
             min_in,
             lab_min_in,
             span,
+        }
+    }
+
+    /// Whether labelling job `c` may end a route from `ready` ([`close_start`]).
+    fn close_start(&self, inst: &Instance, c: usize, ready: f64, first_leg: Option<f64>) -> bool {
+        match (first_leg, &self.quick[c]) {
+            (None, Some(q)) => q.close(ready).is_some(),
+            _ => close_start(inst, self.t, self.lab[c], ready, first_leg).is_some(),
         }
     }
 
@@ -694,7 +810,9 @@ impl Completion {
         let g = if busy < self.from + self.step {
             0
         } else {
-            (((busy - self.from) / self.step).floor() as usize).min(self.at.len() - 1)
+            // the cast truncates towards zero and saturates at zero: the
+            // floor of every value here, without a call to libm's `floor`
+            (((busy - self.from) / self.step) as usize).min(self.at.len() - 1)
         };
         self.at[g] + self.fixed_ahead[next_fixed]
     }
@@ -828,7 +946,10 @@ fn step<const W: usize>(
     } else {
         (l.busy, Some(leg))
     };
-    let start = inst.earliest_start(td.t, j, ready, first_leg)?;
+    let start = match (first_leg, &td.quick[c]) {
+        (None, Some(q)) => q.earliest(ready)?,
+        _ => inst.earliest_start(td.t, j, ready, first_leg)?,
+    };
     Some(Step {
         leg,
         ready,
@@ -847,13 +968,102 @@ pub fn price(
     threshold: f64,
     lim: &PriceLimits,
 ) -> PriceResult {
-    // the narrowest visited-set that holds the technician's jobs: labels
-    // are copied and compared often, and most technicians have few jobs
-    match td.lab.len() {
-        0..=128 => price_w::<2>(inst, td, pi, threshold, lim),
-        129..=256 => price_w::<4>(inst, td, pi, threshold, lim),
-        257..=512 => price_w::<8>(inst, td, pi, threshold, lim),
-        _ => price_w::<WORDS>(inst, td, pi, threshold, lim),
+    // the narrowest visited-set that holds what labels remember: they
+    // are copied and compared often, and most remember few jobs
+    let (pos, bits) = memory_positions(td);
+    match bits {
+        0..=64 => price_w::<1>(inst, td, pi, threshold, lim, pos),
+        65..=128 => price_w::<2>(inst, td, pi, threshold, lim, pos),
+        129..=256 => price_w::<4>(inst, td, pi, threshold, lim, pos),
+        257..=512 => price_w::<8>(inst, td, pi, threshold, lim, pos),
+        _ => price_w::<WORDS>(inst, td, pi, threshold, lim, pos),
+    }
+}
+
+/// The bit of each labelling job in a label's visited set (`NONE`: not
+/// kept), and how many bits there are. A label at job `c` remembers
+/// `(visited ∩ ng[c]) ∪ {c}`, so a job no other job's neighbourhood holds
+/// is only ever remembered by labels at itself: every label at a node
+/// holds the same bit for it, no dominance test or join can tell them
+/// apart by it, and no leg returns to it. Without fixed stops such jobs
+/// need no bit: ng-neighbourhoods start at the job itself and grow only
+/// where a cycle was found, so a few dozen bits do where the technician
+/// has hundreds of jobs. After a fixed stop a label still remembers the
+/// job before it and may go on to any job, that one too, so with fixed
+/// stops every job keeps its bit.
+fn memory_positions(td: &TechData) -> (Vec<u32>, usize) {
+    let n = td.lab.len();
+    if !td.fixed.is_empty() {
+        return ((0..n as u32).collect(), n);
+    }
+    let mut kept = vec![false; n];
+    for (c, ng) in td.ng.iter().enumerate() {
+        for (w, &word) in ng.iter().enumerate().take(n.div_ceil(64)) {
+            let mut word = word;
+            while word != 0 {
+                let b = w * 64 + word.trailing_zeros() as usize;
+                word &= word - 1;
+                if b != c {
+                    kept[b] = true;
+                }
+            }
+        }
+    }
+    let mut pos = vec![NONE; n];
+    let mut bits = 0;
+    for (c, k) in kept.iter().enumerate() {
+        if *k {
+            pos[c] = bits;
+            bits += 1;
+        }
+    }
+    (pos, bits as usize)
+}
+
+/// A labelling's visited sets: each job's bit ([`memory_positions`]) and
+/// its ng-neighbourhood over those bits.
+pub(super) struct Memory<const W: usize> {
+    pos: Vec<u32>,
+    ng: Vec<[u64; W]>,
+}
+
+impl<const W: usize> Memory<W> {
+    fn new(td: &TechData, pos: Vec<u32>) -> Self {
+        let ng = td
+            .ng
+            .iter()
+            .map(|full| {
+                let mut m = [0u64; W];
+                for (c, &p) in pos.iter().enumerate() {
+                    if p != NONE && full[c / 64] >> (c % 64) & 1 == 1 {
+                        m[p as usize / 64] |= 1 << (p % 64);
+                    }
+                }
+                m
+            })
+            .collect();
+        Self { pos, ng }
+    }
+
+    /// Does `visited` remember job `c`?
+    #[inline]
+    pub(super) fn has(&self, visited: &[u64; W], c: usize) -> bool {
+        let p = self.pos[c];
+        p != NONE && visited[p as usize / 64] >> (p % 64) & 1 == 1
+    }
+
+    /// What a label that remembers `visited` remembers once at job `c`.
+    #[inline]
+    pub(super) fn enter(&self, visited: &[u64; W], c: usize) -> [u64; W] {
+        let mut out = *visited;
+        for (v, m) in out.iter_mut().zip(&self.ng[c]) {
+            *v &= m;
+        }
+        let p = self.pos[c];
+        if p != NONE {
+            out[p as usize / 64] |= 1 << (p % 64);
+        }
+        out
     }
 }
 
@@ -864,7 +1074,9 @@ fn price_w<const W: usize>(
     pi: &[f64],
     threshold: f64,
     lim: &PriceLimits,
+    pos: Vec<u32>,
 ) -> PriceResult {
+    let memory = Memory::<W>::new(td, pos);
     let t = td.t;
     let tech = &inst.techs[t];
     let n = td.lab.len();
@@ -1109,7 +1321,7 @@ fn price_w<const W: usize>(
             .chain(rest.iter().map(|&c| (c, f64::NAN)));
         for (c, leg) in all {
             let c = c as usize;
-            if l.visited[c / 64] >> (c % 64) & 1 == 1 || l.must & mand_bit[c] != 0 {
+            if memory.has(&l.visited, c) || l.must & mand_bit[c] != 0 {
                 continue;
             }
             if skip && red[c] <= 0.0 && mand_bit[c] == 0 {
@@ -1125,8 +1337,7 @@ fn price_w<const W: usize>(
             };
             let j = td.lab[c];
             let job = &inst.jobs[j];
-            let close =
-                !inst.return_home || close_start(inst, t, j, st.ready, st.first_leg).is_some();
+            let close = !inst.return_home || td.close_start(inst, c, st.ready, st.first_leg);
             let end = st.start + job.duration;
             if let Some(f) = next_fixed {
                 let reach = end + inst.drive(job.loc, inst.jobs[f.job].loc);
@@ -1135,11 +1346,7 @@ fn price_w<const W: usize>(
                 }
             }
             let leg = st.leg;
-            let mut visited = l.visited;
-            for (v, m) in visited.iter_mut().zip(&td.ng[c]) {
-                *v &= m;
-            }
-            visited[c / 64] |= 1 << (c % 64);
+            let visited = memory.enter(&l.visited, c);
             let nl = Label {
                 node: (1 + c) as u32,
                 next_fixed: l.next_fixed,
@@ -1170,6 +1377,7 @@ fn price_w<const W: usize>(
                 completion: &completion,
             },
             &arena,
+            &memory,
             &joinable,
             &mut legs,
             &mut tally,
@@ -1256,5 +1464,163 @@ fn price_w<const W: usize>(
         bound,
         routes,
         cycles,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use autodispatch_model::Instance;
+
+    use std::time::{Duration, Instant};
+
+    use super::{
+        bidir, close_start, memory_positions, price, price_w, PriceLimits, Skip, TechData,
+        MAX_LABEL_JOBS, WORDS,
+    };
+
+    /// The closed-form starts give exactly what the rules' walk over
+    /// shifts and blocked time gives, for every `ready` (and `by`) tried,
+    /// on days with blocked time, split shifts and a return home; and the
+    /// technicians the closed form does not hold for keep the walk.
+    #[test]
+    fn quick_starts_are_the_rules_own() {
+        let (mut quick, mut walked) = (0, 0);
+        for seed in 0..40 {
+            let p = if seed % 2 == 0 {
+                autodispatch_testkit::random_day(seed, 20, 4)
+            } else {
+                autodispatch_testkit::bench_day(seed, 40, 6)
+            };
+            let inst = Instance::new(&p);
+            for t in 0..inst.techs.len() {
+                let td = TechData::new(&inst, t, MAX_LABEL_JOBS, 8);
+                for (c, &j) in td.lab.iter().enumerate() {
+                    let Some(q) = td.quick[c] else {
+                        walked += 1;
+                        continue;
+                    };
+                    quick += 1;
+                    let (ws, we) = inst.jobs[j].window;
+                    let home = inst.drive(inst.jobs[j].loc, inst.techs[t].home);
+                    let mut times = vec![f64::NEG_INFINITY, f64::INFINITY, q.se, q.se - q.d];
+                    for k in -8..=40 {
+                        times.push(ws + f64::from(k) * 0.125 * (we - ws + 30.0));
+                    }
+                    for &x in &times {
+                        assert_eq!(
+                            q.earliest(x),
+                            inst.earliest_start(t, j, x, None),
+                            "seed {seed} tech {t} job {j} ready {x}"
+                        );
+                        assert_eq!(
+                            q.close(x),
+                            close_start(&inst, t, j, x, None),
+                            "seed {seed} tech {t} job {j} ready {x}"
+                        );
+                        for h in [None, Some(home)] {
+                            assert_eq!(
+                                q.latest(x, h),
+                                bidir::latest_start(&inst, t, j, x, h),
+                                "seed {seed} tech {t} job {j} by {x} home {h:?}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            quick > 100 && walked > 100,
+            "{quick} quick, {walked} walked"
+        );
+    }
+
+    /// Visited sets that keep only the jobs some other job's
+    /// neighbourhood holds price exactly as sets with a bit for every
+    /// job: the same best, bound and routes, forwards and both ways, as
+    /// the neighbourhoods grow from the cycles found (as in column
+    /// generation); with fixed stops every job keeps its bit.
+    #[test]
+    fn visited_sets_of_remembered_jobs_price_as_full_ones() {
+        let (mut narrow, mut grown) = (0, 0);
+        for seed in 0..24 {
+            let p = if seed % 2 == 0 {
+                autodispatch_testkit::random_day(seed, 24, 4)
+            } else {
+                autodispatch_testkit::bench_day(seed, 40, 5)
+            };
+            let inst = Instance::new(&p);
+            #[allow(clippy::cast_precision_loss)]
+            let share = 0.3 + 0.05 * (seed % 8) as f64;
+            let pi: Vec<f64> = inst.jobs.iter().map(|j| share * j.weighted_value).collect();
+            for t in 0..inst.techs.len() {
+                let mut td = TechData::new(&inst, t, MAX_LABEL_JOBS, 1);
+                for _ in 0..6 {
+                    let (pos, bits) = memory_positions(&td);
+                    if td.fixed.is_empty() {
+                        assert!(pos.iter().filter(|&&p| p != u32::MAX).count() == bits);
+                        narrow += usize::from(bits < td.lab.len());
+                    } else {
+                        assert_eq!(bits, td.lab.len());
+                    }
+                    for bidirectional in [false, true] {
+                        let lim = PriceLimits {
+                            max_labels: 200_000,
+                            bucket_cap: usize::MAX,
+                            skip: Skip::Never,
+                            max_columns: 50,
+                            deadline: Instant::now() + Duration::from_secs(600),
+                            bidirectional,
+                        };
+                        let full = (0..td.lab.len() as u32).collect();
+                        let a = price(&inst, &td, &pi, 0.0, &lim);
+                        let b = price_w::<WORDS>(&inst, &td, &pi, 0.0, &lim, full);
+                        let at = format!("seed {seed} tech {t} both ways {bidirectional}");
+                        assert!(a.exact && b.exact, "{at}");
+                        assert_eq!(a.best.to_bits(), b.best.to_bits(), "{at}");
+                        assert_eq!(a.bound.map(f64::to_bits), b.bound.map(f64::to_bits), "{at}");
+                        assert_eq!(a.routes, b.routes, "{at}");
+                        assert_eq!(a.cycles, b.cycles, "{at}");
+                    }
+                    let r = price(
+                        &inst,
+                        &td,
+                        &pi,
+                        0.0,
+                        &PriceLimits {
+                            max_labels: 200_000,
+                            bucket_cap: usize::MAX,
+                            skip: Skip::Never,
+                            max_columns: 50,
+                            deadline: Instant::now() + Duration::from_secs(600),
+                            bidirectional: false,
+                        },
+                    );
+                    if !td.forbid_cycles(&r.cycles) {
+                        break;
+                    }
+                    grown += 1;
+                }
+                // every job in every neighbourhood: elementary routes only
+                let n = td.lab.len();
+                td.forbid_cycles(&[(0..n).chain(0..n).collect()]);
+                let (_, bits) = memory_positions(&td);
+                assert!(n < 2 || bits == n, "seed {seed} tech {t}");
+                for bidirectional in [false, true] {
+                    // fully elementary labelling may not finish: what it
+                    // finds by then has no cycle all the same
+                    let lim = PriceLimits {
+                        max_labels: 20_000,
+                        bucket_cap: usize::MAX,
+                        skip: Skip::Never,
+                        max_columns: 50,
+                        deadline: Instant::now() + Duration::from_secs(600),
+                        bidirectional,
+                    };
+                    let r = price(&inst, &td, &pi, 0.0, &lim);
+                    assert!(r.cycles.is_empty(), "seed {seed} tech {t}");
+                }
+            }
+        }
+        assert!(narrow > 50 && grown > 20, "{narrow} narrow, {grown} grown");
     }
 }

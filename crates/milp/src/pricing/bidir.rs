@@ -23,11 +23,11 @@ use autodispatch_model::Instance;
 
 use super::{
     fill, knapsack_items, order_by, step, subset, working_day, Completion, Key, Label, Legs,
-    PriceLimits, Tally, TechData, NONE,
+    Memory, PriceLimits, Tally, TechData, NONE,
 };
 
 /// Rounding tolerance of latest starts, in minutes (see the module note).
-const EPS: f64 = 1e-7;
+pub(super) const EPS: f64 = 1e-7;
 
 /// A route's suffix: from its first job `node` to the end of the day.
 #[derive(Debug, Clone, Copy)]
@@ -63,7 +63,13 @@ pub(super) struct Side<'a> {
 /// keeps rules 1-2 (window, `now`, a regular shift, no blocked time), and
 /// with `home` the drive home by the end of the shift holding it: the
 /// mirror of [`Instance::earliest_start_where`].
-fn latest_start(inst: &Instance, t: usize, j: usize, by: f64, home: Option<f64>) -> Option<f64> {
+pub(super) fn latest_start(
+    inst: &Instance,
+    t: usize,
+    j: usize,
+    by: f64,
+    home: Option<f64>,
+) -> Option<f64> {
     let tech = &inst.techs[t];
     let job = &inst.jobs[j];
     let (ws, we) = job.window;
@@ -92,6 +98,15 @@ fn latest_start(inst: &Instance, t: usize, j: usize, by: f64, home: Option<f64>)
         }
     }
     latest
+}
+
+/// [`latest_start`] of labelling job `c`, in closed form where it can be.
+#[inline]
+fn latest_of(inst: &Instance, td: &TechData, c: usize, by: f64, home: Option<f64>) -> Option<f64> {
+    match &td.quick[c] {
+        Some(q) => q.latest(by, home),
+        None => latest_start(inst, td.t, td.lab[c], by, home),
+    }
 }
 
 /// An upper bound on what a route can add before a suffix whose first job
@@ -154,7 +169,14 @@ impl Before {
         if tau <= self.from {
             return 0.0;
         }
-        let g = ((tau - self.from) / self.step).ceil() as usize;
+        // the ceiling (of a positive value) without a call to libm's `ceil`
+        let x = (tau - self.from) / self.step;
+        let g = x as usize;
+        let g = if (g as f64) < x {
+            g.saturating_add(1)
+        } else {
+            g
+        };
         match self.at.get(g) {
             Some(&v) => v,
             None => self.knapsack(tau),
@@ -175,6 +197,7 @@ impl Before {
 pub(super) fn backward_and_join<const W: usize>(
     side: &Side,
     arena: &[Label<W>],
+    memory: &Memory<W>,
     joinable: &[u32],
     ahead: &mut Legs,
     tally: &mut Tally,
@@ -231,21 +254,19 @@ pub(super) fn backward_and_join<const W: usize>(
     let by_open = order_by(&open_end);
     let mut legs = Legs::new(td, &by_open, false);
     // the last job of a route
-    for c in 0..n {
+    for (c, &j) in td.lab.iter().enumerate() {
         if side.skip && red[c] <= 0.0 {
             continue;
         }
-        let j = td.lab[c];
         let home = if inst.return_home {
             Some(inst.drive(inst.jobs[j].loc, tech.home))
         } else {
             None
         };
-        let Some(ls) = latest_start(inst, t, j, f64::INFINITY, home) else {
+        let Some(ls) = latest_of(inst, td, c, f64::INFINITY, home) else {
             continue;
         };
-        let mut visited = [0u64; W];
-        visited[c / 64] |= 1 << (c % 64);
+        let visited = memory.enter(&[0; W], c);
         let nb = Back {
             node: c as u32,
             ls,
@@ -289,19 +310,15 @@ pub(super) fn backward_and_join<const W: usize>(
         let open_to = into.partition_point(|&(c, _)| open_end[c as usize] <= b.ls);
         for &(c, leg) in &into[..open_to] {
             let c = c as usize;
-            if b.visited[c / 64] >> (c % 64) & 1 == 1 || (side.skip && red[c] <= 0.0) {
+            if memory.has(&b.visited, c) || (side.skip && red[c] <= 0.0) {
                 continue;
             }
             let j = td.lab[c];
             let job = &inst.jobs[j];
-            let Some(ls) = latest_start(inst, t, j, b.ls - leg - job.duration, None) else {
+            let Some(ls) = latest_of(inst, td, c, b.ls - leg - job.duration, None) else {
                 continue;
             };
-            let mut visited = b.visited;
-            for (v, m) in visited.iter_mut().zip(&td.ng[c]) {
-                *v &= m;
-            }
-            visited[c / 64] |= 1 << (c % 64);
+            let visited = memory.enter(&b.visited, c);
             let nb = Back {
                 node: c as u32,
                 ls,
@@ -368,7 +385,7 @@ pub(super) fn backward_and_join<const W: usize>(
             let Some(&first) = halves.first() else {
                 continue;
             };
-            if l.visited[c / 64] >> (c % 64) & 1 == 1 {
+            if memory.has(&l.visited, c) {
                 continue;
             }
             let j = td.lab[c];
