@@ -115,7 +115,8 @@ fn latest_of(inst: &Instance, td: &TechData, c: usize, by: f64, home: Option<f64
 /// shortest drive in, within the time from the first shift's start.
 struct Before {
     from: f64,
-    step: f64,
+    /// One over the grid's step.
+    per_step: f64,
     /// `at[g]` holds until `from + g * step`.
     at: Vec<f64>,
     items: Vec<(f64, f64, f64)>,
@@ -137,7 +138,7 @@ impl Before {
         let step = ((to - from) / Self::POINTS as f64).max(1.0);
         let mut me = Self {
             from,
-            step,
+            per_step: 1.0 / step,
             at: Vec::new(),
             items,
         };
@@ -169,14 +170,11 @@ impl Before {
         if tau <= self.from {
             return 0.0;
         }
-        // the ceiling (of a positive value) without a call to libm's `ceil`
-        let x = (tau - self.from) / self.step;
-        let g = x as usize;
-        let g = if (g as f64) < x {
-            g.saturating_add(1)
-        } else {
-            g
-        };
+        // the first grid point at or after `tau`, by a product rather than
+        // a quotient and a call to libm's `ceil` (labels ask millions of
+        // times): the margin makes up for rounding, at worst one point
+        // later, which only bounds more loosely
+        let g = ((tau - self.from) * self.per_step + 1e-9) as usize + 1;
         match self.at.get(g) {
             Some(&v) => v,
             None => self.knapsack(tau),
