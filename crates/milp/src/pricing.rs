@@ -1478,6 +1478,28 @@ mod tests {
         MAX_LABEL_JOBS, WORDS,
     };
 
+    /// Days with blocked time, split shifts and fixed stops (even seeds),
+    /// or plain benchmark days (odd).
+    fn day(seed: u64, jobs: (usize, usize), techs: (usize, usize)) -> Instance {
+        Instance::new(&if seed % 2 == 0 {
+            autodispatch_testkit::random_day(seed, jobs.0, techs.0)
+        } else {
+            autodispatch_testkit::bench_day(seed, jobs.1, techs.1)
+        })
+    }
+
+    /// Limits no labelling here reaches but `max_labels`.
+    fn no_limits(max_labels: usize, bidirectional: bool) -> PriceLimits {
+        PriceLimits {
+            max_labels,
+            bucket_cap: usize::MAX,
+            skip: Skip::Never,
+            max_columns: 50,
+            deadline: Instant::now() + Duration::from_secs(600),
+            bidirectional,
+        }
+    }
+
     /// The closed-form starts give exactly what the rules' walk over
     /// shifts and blocked time gives, for every `ready` (and `by`) tried,
     /// on days with blocked time, split shifts and a return home; and the
@@ -1486,12 +1508,7 @@ mod tests {
     fn quick_starts_are_the_rules_own() {
         let (mut quick, mut walked) = (0, 0);
         for seed in 0..40 {
-            let p = if seed % 2 == 0 {
-                autodispatch_testkit::random_day(seed, 20, 4)
-            } else {
-                autodispatch_testkit::bench_day(seed, 40, 6)
-            };
-            let inst = Instance::new(&p);
+            let inst = day(seed, (20, 40), (4, 6));
             for t in 0..inst.techs.len() {
                 let td = TechData::new(&inst, t, MAX_LABEL_JOBS, 8);
                 for (c, &j) in td.lab.iter().enumerate() {
@@ -1543,12 +1560,7 @@ mod tests {
     fn visited_sets_of_remembered_jobs_price_as_full_ones() {
         let (mut narrow, mut grown) = (0, 0);
         for seed in 0..24 {
-            let p = if seed % 2 == 0 {
-                autodispatch_testkit::random_day(seed, 24, 4)
-            } else {
-                autodispatch_testkit::bench_day(seed, 40, 5)
-            };
-            let inst = Instance::new(&p);
+            let inst = day(seed, (24, 40), (4, 5));
             #[allow(clippy::cast_precision_loss)]
             let share = 0.3 + 0.05 * (seed % 8) as f64;
             let pi: Vec<f64> = inst.jobs.iter().map(|j| share * j.weighted_value).collect();
@@ -1562,15 +1574,9 @@ mod tests {
                     } else {
                         assert_eq!(bits, td.lab.len());
                     }
+                    let mut cycles = Vec::new();
                     for bidirectional in [false, true] {
-                        let lim = PriceLimits {
-                            max_labels: 200_000,
-                            bucket_cap: usize::MAX,
-                            skip: Skip::Never,
-                            max_columns: 50,
-                            deadline: Instant::now() + Duration::from_secs(600),
-                            bidirectional,
-                        };
+                        let lim = no_limits(200_000, bidirectional);
                         let full = (0..td.lab.len() as u32).collect();
                         let a = price(&inst, &td, &pi, 0.0, &lim);
                         let b = price_w::<WORDS>(&inst, &td, &pi, 0.0, &lim, full);
@@ -1580,22 +1586,11 @@ mod tests {
                         assert_eq!(a.bound.map(f64::to_bits), b.bound.map(f64::to_bits), "{at}");
                         assert_eq!(a.routes, b.routes, "{at}");
                         assert_eq!(a.cycles, b.cycles, "{at}");
+                        if !bidirectional {
+                            cycles = a.cycles;
+                        }
                     }
-                    let r = price(
-                        &inst,
-                        &td,
-                        &pi,
-                        0.0,
-                        &PriceLimits {
-                            max_labels: 200_000,
-                            bucket_cap: usize::MAX,
-                            skip: Skip::Never,
-                            max_columns: 50,
-                            deadline: Instant::now() + Duration::from_secs(600),
-                            bidirectional: false,
-                        },
-                    );
-                    if !td.forbid_cycles(&r.cycles) {
+                    if !td.forbid_cycles(&cycles) {
                         break;
                     }
                     grown += 1;
@@ -1608,15 +1603,7 @@ mod tests {
                 for bidirectional in [false, true] {
                     // fully elementary labelling may not finish: what it
                     // finds by then has no cycle all the same
-                    let lim = PriceLimits {
-                        max_labels: 20_000,
-                        bucket_cap: usize::MAX,
-                        skip: Skip::Never,
-                        max_columns: 50,
-                        deadline: Instant::now() + Duration::from_secs(600),
-                        bidirectional,
-                    };
-                    let r = price(&inst, &td, &pi, 0.0, &lim);
+                    let r = price(&inst, &td, &pi, 0.0, &no_limits(20_000, bidirectional));
                     assert!(r.cycles.is_empty(), "seed {seed} tech {t}");
                 }
             }
