@@ -387,14 +387,9 @@ impl TechData {
             let Some(c) = local(other.lab[oc]) else {
                 continue;
             };
-            for (w, &word) in bits.iter().enumerate() {
-                let mut word = word;
-                while word != 0 {
-                    let ob = w * 64 + word.trailing_zeros() as usize;
-                    word &= word - 1;
-                    if let Some(b) = local(other.lab[ob]) {
-                        self.ng[c][b / 64] |= 1 << (b % 64);
-                    }
+            for ob in set_bits(bits) {
+                if let Some(b) = local(other.lab[ob]) {
+                    self.ng[c][b / 64] |= 1 << (b % 64);
                 }
             }
         }
@@ -998,14 +993,9 @@ fn memory_positions(td: &TechData) -> (Vec<u32>, usize) {
     }
     let mut kept = vec![false; n];
     for (c, ng) in td.ng.iter().enumerate() {
-        for (w, &word) in ng.iter().enumerate().take(n.div_ceil(64)) {
-            let mut word = word;
-            while word != 0 {
-                let b = w * 64 + word.trailing_zeros() as usize;
-                word &= word - 1;
-                if b != c {
-                    kept[b] = true;
-                }
+        for b in set_bits(&ng[..n.div_ceil(64)]) {
+            if b != c {
+                kept[b] = true;
             }
         }
     }
@@ -1020,6 +1010,20 @@ fn memory_positions(td: &TechData) -> (Vec<u32>, usize) {
     (pos, bits as usize)
 }
 
+/// The indices of the set bits of `words`, in order.
+fn set_bits(words: &[u64]) -> impl Iterator<Item = usize> + '_ {
+    words.iter().enumerate().flat_map(|(w, &word)| {
+        let mut word = word;
+        std::iter::from_fn(move || {
+            (word != 0).then(|| {
+                let b = w * 64 + word.trailing_zeros() as usize;
+                word &= word - 1;
+                b
+            })
+        })
+    })
+}
+
 /// A labelling's visited sets: each job's bit ([`memory_positions`]) and
 /// its ng-neighbourhood over those bits.
 pub(super) struct Memory<const W: usize> {
@@ -1029,13 +1033,15 @@ pub(super) struct Memory<const W: usize> {
 
 impl<const W: usize> Memory<W> {
     fn new(td: &TechData, pos: Vec<u32>) -> Self {
+        let words = td.lab.len().div_ceil(64);
         let ng = td
             .ng
             .iter()
             .map(|full| {
                 let mut m = [0u64; W];
-                for (c, &p) in pos.iter().enumerate() {
-                    if p != NONE && full[c / 64] >> (c % 64) & 1 == 1 {
+                for b in set_bits(&full[..words]) {
+                    let p = pos[b];
+                    if p != NONE {
                         m[p as usize / 64] |= 1 << (p % 64);
                     }
                 }
@@ -1469,9 +1475,9 @@ fn price_w<const W: usize>(
 
 #[cfg(test)]
 mod tests {
-    use autodispatch_model::Instance;
-
     use std::time::{Duration, Instant};
+
+    use autodispatch_model::Instance;
 
     use super::{
         bidir, close_start, memory_positions, price, price_w, PriceLimits, Skip, TechData,
@@ -1488,7 +1494,7 @@ mod tests {
         })
     }
 
-    /// Limits no labelling here reaches but `max_labels`.
+    /// Limits that only `max_labels` can cut.
     fn no_limits(max_labels: usize, bidirectional: bool) -> PriceLimits {
         PriceLimits {
             max_labels,
