@@ -1026,7 +1026,7 @@ fn set_bits(words: &[u64]) -> impl Iterator<Item = usize> + '_ {
 
 /// A labelling's visited sets: each job's bit ([`memory_positions`]) and
 /// its ng-neighbourhood over those bits.
-pub(super) struct Memory<const W: usize> {
+struct Memory<const W: usize> {
     pos: Vec<u32>,
     ng: Vec<[u64; W]>,
 }
@@ -1053,14 +1053,14 @@ impl<const W: usize> Memory<W> {
 
     /// Does `visited` remember job `c`?
     #[inline]
-    pub(super) fn has(&self, visited: &[u64; W], c: usize) -> bool {
+    fn has(&self, visited: &[u64; W], c: usize) -> bool {
         let p = self.pos[c];
         p != NONE && visited[p as usize / 64] >> (p % 64) & 1 == 1
     }
 
     /// What a label that remembers `visited` remembers once at job `c`.
     #[inline]
-    pub(super) fn enter(&self, visited: &[u64; W], c: usize) -> [u64; W] {
+    fn enter(&self, visited: &[u64; W], c: usize) -> [u64; W] {
         let mut out = *visited;
         for (v, m) in out.iter_mut().zip(&self.ng[c]) {
             *v &= m;
@@ -1481,7 +1481,7 @@ mod tests {
 
     use super::{
         bidir, close_start, memory_positions, price, price_w, PriceLimits, Skip, TechData,
-        MAX_LABEL_JOBS, WORDS,
+        MAX_LABEL_JOBS, NONE, WORDS,
     };
 
     /// Days with blocked time, split shifts and fixed stops (even seeds),
@@ -1575,7 +1575,7 @@ mod tests {
                 for _ in 0..6 {
                     let (pos, bits) = memory_positions(&td);
                     if td.fixed.is_empty() {
-                        assert!(pos.iter().filter(|&&p| p != u32::MAX).count() == bits);
+                        assert_eq!(pos.iter().filter(|&&p| p != NONE).count(), bits);
                         narrow += usize::from(bits < td.lab.len());
                     } else {
                         assert_eq!(bits, td.lab.len());
