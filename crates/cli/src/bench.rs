@@ -43,8 +43,9 @@ pub struct Args {
     /// Seed of every solver run.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Worker threads of each solver run (runs themselves are sequential).
-    #[arg(long, default_value_t = 1)]
+    /// Worker threads of each solver run, 0 for every core (runs
+    /// themselves are sequential).
+    #[arg(long, default_value_t = 0)]
     pub threads: usize,
     /// Relative MIP gap of each run: stop once the plan is proven within
     /// this fraction of the bound (0: run to optimal or time).
@@ -151,7 +152,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let opts = SolveOptions {
         time_limit: Duration::from_secs_f64(args.time_limit),
         seed: args.seed,
-        threads: args.threads,
+        threads: crate::common::solve_threads(args.threads),
         gap: args.gap,
     };
     let total = (days.len() * solvers.len()) as u64;
@@ -637,7 +638,7 @@ fn render(
         solvers.join(", "),
         args.time_limit,
         args.seed,
-        args.threads,
+        crate::common::solve_threads(args.threads),
         days.len()
     );
     let _ = writeln!(

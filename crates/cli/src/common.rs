@@ -72,12 +72,23 @@ pub fn check_time_limit(time_limit: f64) -> anyhow::Result<()> {
     }
 }
 
-/// `--threads` of a single solve: 1..=1024.
+/// `--threads` of a single solve: 0 (every core) up to 1024.
 pub fn check_threads(threads: usize) -> anyhow::Result<()> {
-    if threads == 0 || threads > 1024 {
-        return Err(usage(format!("--threads must be 1..=1024, got {threads}")));
+    if threads > 1024 {
+        return Err(usage(format!("--threads must be 0..=1024, got {threads}")));
     }
     Ok(())
+}
+
+/// The threads a solve runs on: `--threads`, or every core the process
+/// may use for 0. The plan does not depend on it unless the time limit
+/// cuts the search, and then it depends on the machine's speed anyway.
+pub fn solve_threads(threads: usize) -> usize {
+    if threads == 0 {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    } else {
+        threads
+    }
 }
 
 /// `--gap` is a fraction of the bound: 0 (run to optimal) up to 1.
@@ -164,4 +175,20 @@ pub fn init_tracing() {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zero_threads_means_every_core_and_others_stay() {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        assert_eq!(solve_threads(0), cores);
+        assert_eq!(solve_threads(1), 1);
+        assert_eq!(solve_threads(3), 3);
+        assert!(check_threads(0).is_ok());
+        assert!(check_threads(1024).is_ok());
+        assert!(check_threads(1025).is_err());
+    }
 }

@@ -26,8 +26,9 @@ pub struct Args {
     /// Seed for every random choice; same input and seed give the same plan.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Worker threads (the plan does not depend on it).
-    #[arg(long, default_value_t = 1)]
+    /// Worker threads, 0 for every core (the plan does not depend on it
+    /// unless the time limit cuts the search).
+    #[arg(long, default_value_t = 0)]
     pub threads: usize,
     /// Stop once the plan is proven within this fraction of the bound
     /// ((bound - objective) / |bound|; 0.01 is 1%); 0 runs until the plan
@@ -57,7 +58,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let opts = SolveOptions {
         time_limit: Duration::from_secs_f64(args.time_limit),
         seed: args.seed,
-        threads: args.threads,
+        threads: crate::common::solve_threads(args.threads),
         gap: args.gap,
     };
     let plan = plan_day(&problem, solver.as_ref(), &opts)?;

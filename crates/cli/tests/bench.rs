@@ -286,7 +286,12 @@ fn bad_input_exits_2_with_a_message() {
             "--time-limit",
         ),
         (
-            vec!["--days".into(), d.clone(), "--threads".into(), "0".into()],
+            vec![
+                "--days".into(),
+                d.clone(),
+                "--threads".into(),
+                "2000".into(),
+            ],
             "--threads",
         ),
         (vec![], "give the days"),

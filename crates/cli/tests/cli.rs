@@ -192,8 +192,14 @@ fn same_seed_same_plan_on_any_thread_count() {
         "--time-limit",
         "3",
     ]));
+    // the default: every core
+    let c = run(bin()
+        .arg("solve")
+        .arg(&day)
+        .args(["--seed", "5", "--time-limit", "3"]));
     assert_eq!(code(&a), 0, "{}", text(&a.stderr));
     assert_eq!(strip(&a), strip(&b));
+    assert_eq!(strip(&a), strip(&c));
 }
 
 #[test]

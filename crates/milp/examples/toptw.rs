@@ -1,5 +1,6 @@
-//! TOPTW benchmark: `cargo run --release -p autodispatch-milp --example toptw -- SECONDS [FILTER [SOLVER [SET]]]`
-//! (SOLVER `auto`, the default, `milp` or `lns`)
+//! TOPTW benchmark: `cargo run --release -p autodispatch-milp --example toptw -- SECONDS [FILTER [SOLVER [SET [THREADS]]]]`
+//! (SOLVER `auto`, the default, `milp` or `lns`; THREADS 0, the default,
+//! for every core, as `solve` runs)
 //! solves pr01-pr10 with 1-4 tours and c101/r101/rc101 with 1 tour (SET
 //! `issue`, the default: issue 3's set), or every instance and tour count
 //! of ../shared/benchmarks/toptw/bks.csv not in that set (SET `others`:
@@ -18,6 +19,10 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let secs: f64 = args.first().and_then(|a| a.parse().ok()).unwrap_or(10.0);
     let filter = args.get(1).cloned().unwrap_or_default();
+    let threads = match args.get(4).and_then(|a| a.parse().ok()).unwrap_or(0) {
+        0 => std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+        n => n,
+    };
     let solver: Box<dyn Solver> = match args.get(2).map_or("auto", String::as_str) {
         "milp" => Box::new(Milp::default()),
         "lns" => Box::new(autodispatch_greedy::Lns),
@@ -80,6 +85,7 @@ fn main() {
         let inst = Instance::new(&p);
         let so = SolveOptions {
             time_limit: Duration::from_secs_f64(secs),
+            threads,
             ..SolveOptions::default()
         };
         let t0 = Instant::now();
