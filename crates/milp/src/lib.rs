@@ -151,6 +151,7 @@ pub struct Outcome {
     pub bound_duals: Option<(Vec<f64>, Vec<f64>)>,
 }
 
+#[derive(Default)]
 struct Pool {
     cols: Vec<Column>,
     seen: HashSet<(usize, Vec<usize>)>,
@@ -179,7 +180,97 @@ impl Pool {
     }
 }
 
+/// The knapsack round of a day of many technicians, run before the MILP
+/// starts (by `auto`, beside ruin and recreate when a second thread is
+/// free): the technicians' pricing data with the cycles their labelling
+/// met, the round's bound and prices, and its routes as columns.
+#[derive(Debug)]
+pub struct KnapsackStart {
+    techs: Vec<TechData>,
+    wide: Vec<Option<TechData>>,
+    lag: f64,
+    duals: (Vec<f64>, Vec<f64>),
+    cols: Vec<Column>,
+}
+
+impl KnapsackStart {
+    /// The round's bound on any plan of the day.
+    #[must_use]
+    pub fn bound(&self) -> f64 {
+        self.lag
+    }
+}
+
 impl Milp {
+    /// Whether the day has so many technicians that column generation
+    /// cannot converge in time and the knapsack round gives the bound
+    /// ([`Self::knapsack_start`]).
+    #[must_use]
+    pub fn is_big(inst: &Instance) -> bool {
+        inst.techs.len() > BIG_TECHS
+    }
+
+    /// Pricing data for every technician: over its most promising
+    /// candidates, and over all of them (`wide`) where those differ.
+    fn tech_data(&self, inst: &Instance) -> (Vec<TechData>, Vec<Option<TechData>>) {
+        let techs: Vec<TechData> = (0..inst.techs.len())
+            .map(|t| TechData::new(inst, t, self.max_label_jobs, self.ng_size))
+            .collect();
+        // exact rounds label every candidate: where a job left out may add
+        // value, the labelling proves nothing, and at 1000 jobs most
+        // technicians have 400-750 candidates. Quick rounds keep the most
+        // promising `max_label_jobs`, which is what keeps them quick.
+        let wide = techs
+            .iter()
+            .map(|td| {
+                (td.lab.len() < td.cands.len().min(MAX_LABEL_JOBS))
+                    .then(|| TechData::new(inst, td.t, MAX_LABEL_JOBS, self.ng_size))
+            })
+            .collect();
+        (techs, wide)
+    }
+
+    /// The knapsack round of [`Self::run_with_start`] on its own, from a
+    /// plan of value `target` (the subgradient's aim), until `end`, on
+    /// `threads` threads. It depends on the day and `target` only, so
+    /// the plan does not depend on where or when it ran unless `end` cut it.
+    #[must_use]
+    pub fn knapsack_start(
+        &self,
+        inst: &Instance,
+        target: f64,
+        end: Instant,
+        threads: usize,
+    ) -> KnapsackStart {
+        let (mut techs, mut wide) = self.tech_data(inst);
+        let twins = twins(inst, &techs);
+        let shape = Shape {
+            n_jobs: inst.jobs.len(),
+            n_techs: inst.techs.len(),
+            rows: lagrange::candidate_rows(&techs),
+            must_route: techs.iter().map(|td| td.must_route).collect(),
+        };
+        let mut pool = Pool::default();
+        let (lag, duals) = self.knapsack_round(
+            inst,
+            &shape,
+            &mut techs,
+            &mut wide,
+            &twins,
+            &mut pool,
+            target,
+            end,
+            threads.max(1),
+        );
+        KnapsackStart {
+            techs,
+            wide,
+            lag,
+            duals,
+            cols: pool.cols,
+        }
+    }
+
     /// Solves, returning the statistics too.
     ///
     /// # Errors
@@ -208,6 +299,25 @@ impl Milp {
         warm: Option<&Schedule>,
         routes: &[(usize, Vec<RouteStop>)],
     ) -> Result<Outcome, SolveError> {
+        self.run_with_start(inst, opts, warm, routes, None)
+    }
+
+    /// [`Self::run_with_routes`] on a day of many technicians whose
+    /// knapsack round already ran ([`Self::knapsack_start`]): its routes
+    /// join the columns after the warm starts, as the round's own would,
+    /// and column generation has the time the round would have taken.
+    ///
+    /// # Errors
+    /// The LP or integer backend failed on the first round.
+    #[allow(clippy::too_many_lines)]
+    pub fn run_with_start(
+        &self,
+        inst: &Instance,
+        opts: &SolveOptions,
+        warm: Option<&Schedule>,
+        routes: &[(usize, Vec<RouteStop>)],
+        start: Option<KnapsackStart>,
+    ) -> Result<Outcome, SolveError> {
         if self.fail {
             return Err(SolveError::Failed(
                 "the MILP backend failed (injected)".into(),
@@ -223,26 +333,19 @@ impl Milp {
         // 120 technicians take seconds; 300 × 40 s5 needs every round it
         // gets). On big days the dive's LPs get slow and regions do better
         // with what is left, and quick rounds run longer.
-        let big = inst.techs.len() > 60;
+        let big = Self::is_big(inst);
         let heur_end = at(if big { 0.35 } else { 0.25 });
         let mut cg_end = at(0.75);
         let mut dive_end = if big { cg_end } else { at(0.65) };
         let mut ip_end = at(WORK_END);
         let n_techs = inst.techs.len();
-        let mut techs: Vec<TechData> = (0..n_techs)
-            .map(|t| TechData::new(inst, t, self.max_label_jobs, self.ng_size))
-            .collect();
-        // exact rounds label every candidate: where a job left out may add
-        // value, the labelling proves nothing, and at 1000 jobs most
-        // technicians have 400-750 candidates. Quick rounds keep the most
-        // promising `max_label_jobs`, which is what keeps them quick.
-        let mut wide: Vec<Option<TechData>> = techs
-            .iter()
-            .map(|td| {
-                (td.lab.len() < td.cands.len().min(MAX_LABEL_JOBS))
-                    .then(|| TechData::new(inst, td.t, MAX_LABEL_JOBS, self.ng_size))
-            })
-            .collect();
+        let (mut techs, mut wide, start) = match start.filter(|_| big) {
+            Some(k) => (k.techs, k.wide, Some((k.lag, k.duals, k.cols))),
+            None => {
+                let (techs, wide) = self.tech_data(inst);
+                (techs, wide, None)
+            }
+        };
         let twins = twins(inst, &techs);
         let warm_routes = warm.map(|s| warm::from_schedule(inst, s));
         let mut rows: Vec<usize> = techs
@@ -267,10 +370,7 @@ impl Milp {
             rows,
             must_route: techs.iter().map(|td| td.must_route).collect(),
         };
-        let mut pool = Pool {
-            cols: Vec::new(),
-            seen: HashSet::new(),
-        };
+        let mut pool = Pool::default();
         let baselines: Vec<Option<usize>> = techs
             .iter()
             .map(|td| {
@@ -333,7 +433,15 @@ impl Milp {
         // where column generation cannot converge, the knapsack
         // Lagrangian's prices give the bound (and steady its duals)
         let mut bound_duals: Option<(Vec<f64>, Vec<f64>)> = None;
-        if big {
+        if let Some((lag, duals, cols)) = start {
+            for c in cols {
+                pool.add(c);
+            }
+            if lag < bound {
+                bound = lag;
+                bound_duals = Some(duals);
+            }
+        } else if big {
             let now = Instant::now();
             let end = now
                 + cg_end
@@ -1359,6 +1467,8 @@ fn par_map<T: Send, R: Send>(items: Vec<T>, threads: usize, f: impl Fn(T) -> R +
     done.into_iter().map(|d| d.1).collect()
 }
 
+/// Technicians above which a day is big ([`Milp::is_big`]).
+const BIG_TECHS: usize = 60;
 /// Most subgradient steps of the knapsack Lagrangian: about 0.2 s at
 /// 1000 jobs × 120 technicians, where it has converged (1000 steps:
 /// 3 184 167 against 3 184 152 after 6 s).

@@ -15,7 +15,7 @@ use autodispatch_milp::pricing::{price, PriceLimits, Skip, TechData, MAX_LABEL_J
 use autodispatch_milp::Milp;
 use autodispatch_model::build::objective;
 use autodispatch_model::problem::{Shift, ShiftKind, Time};
-use autodispatch_model::{Instance, Solver};
+use autodispatch_model::{Instance, SolveOptions, Solver};
 use autodispatch_testkit::{bench_day, random_day};
 
 fn exact() -> PriceLimits {
@@ -221,4 +221,53 @@ fn days_of_many_technicians_get_a_bound_above_every_plan() {
             kd.bound
         );
     }
+}
+
+#[test]
+fn a_knapsack_round_run_before_the_milp_bounds_its_plan_as_its_own_would() {
+    // `auto` runs the knapsack round of a day of many technicians before
+    // the MILP (beside ruin and recreate): the MILP takes its routes and
+    // bound, plans as well as with its own round, and claims no bound
+    // below a plan nor above the round's
+    let p = random_day(9200, 160, 64);
+    let inst = Instance::new(&p);
+    assert!(Milp::is_big(&inst));
+    let opts = common::opts(3);
+    let greedy = Greedy.solve(&inst, &opts).expect("greedy");
+    let g = objective(&inst, &greedy.schedule);
+    let far = Instant::now() + Duration::from_secs(60);
+    let start = Milp::default().knapsack_start(&inst, g, far, 2);
+    let again = Milp::default().knapsack_start(&inst, g, far, 1);
+    assert_eq!(start.bound().to_bits(), again.bound().to_bits());
+    assert!(start.bound() >= g - 1e-6 * g.abs().max(1.0));
+    let round = start.bound();
+    let out = Milp::default()
+        .run_with_start(&inst, &opts, Some(&greedy.schedule), &[], Some(start))
+        .expect("milp");
+    common::assert_clean(&p, &inst, &out.solution, "64 technicians, knapsack start");
+    let bound = out.solution.bound.expect("a bound");
+    assert!(
+        bound >= out.objective.max(g) - 1e-6 * bound.abs().max(1.0),
+        "bound {bound} below a plan ({} or greedy's {g})",
+        out.objective
+    );
+    assert!(
+        bound <= round + 1e-6 * round.abs(),
+        "bound {bound} above the round's {round}"
+    );
+    assert!(out.objective >= g - 1e-6 * g.abs().max(1.0));
+    // the MILP takes the round it is given: one aimed elsewhere gives
+    // another bound, which a run that stops before any LP reports as is
+    let aimed = Milp::default().knapsack_start(&inst, 1.02 * g, far, 2);
+    let aimed_bound = aimed.bound();
+    assert_ne!(aimed_bound.to_bits(), round.to_bits());
+    let stop = SolveOptions { gap: 1.0, ..opts };
+    let first = Milp::default()
+        .run_with_start(&inst, &stop, Some(&greedy.schedule), &[], Some(aimed))
+        .expect("milp");
+    assert_eq!(first.rounds, 0);
+    assert_eq!(
+        first.solution.bound.map(f64::to_bits),
+        Some(aimed_bound.to_bits())
+    );
 }

@@ -139,3 +139,18 @@ fn a_gap_of_one_takes_the_first_plan_without_any_lp() {
     assert!(full.rounds > 0);
     assert!(o.solution.bound.unwrap() >= full.solution.bound.unwrap() - 1e-6);
 }
+
+#[test]
+fn auto_on_a_day_of_many_technicians_does_not_depend_on_the_thread_count() {
+    // over 60 technicians the knapsack round runs beside ruin and recreate
+    // on two threads and before it on one: the same round, the same plan
+    let inst = Instance::new(&random_day(15, 70, 62));
+    assert!(Milp::is_big(&inst));
+    let runs: Vec<Solution> = [1, 2]
+        .iter()
+        .map(|&th| Auto::default().solve(&inst, &opts(th, 0.0)).expect("plans"))
+        .collect();
+    let bound = runs[0].bound.expect("a bound");
+    assert!(bound >= objective(&inst, &runs[0].schedule) - 1e-6 * bound.abs().max(1.0));
+    assert_eq!(fingerprint(&runs[0]), fingerprint(&runs[1]));
+}
