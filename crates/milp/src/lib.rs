@@ -433,36 +433,37 @@ impl Milp {
         // where column generation cannot converge, the knapsack
         // Lagrangian's prices give the bound (and steady its duals)
         let mut bound_duals: Option<(Vec<f64>, Vec<f64>)> = None;
-        if let Some((lag, duals, cols)) = start {
-            for c in cols {
-                pool.add(c);
+        let round = match start {
+            Some((lag, duals, cols)) => {
+                for c in cols {
+                    pool.add(c);
+                }
+                Some((lag, duals))
             }
-            if lag < bound {
-                bound = lag;
-                bound_duals = Some(duals);
+            None if big => {
+                let now = Instant::now();
+                let end = now
+                    + cg_end
+                        .saturating_duration_since(now)
+                        .mul_f64(KNAPSACK_ROUND_SHARE);
+                let target = master::value_of(&pool.cols, &incumbent);
+                Some(self.knapsack_round(
+                    inst,
+                    &shape,
+                    &mut techs,
+                    &mut wide,
+                    &twins,
+                    &mut pool,
+                    target,
+                    end,
+                    opts.threads.max(1),
+                ))
             }
-        } else if big {
-            let now = Instant::now();
-            let end = now
-                + cg_end
-                    .saturating_duration_since(now)
-                    .mul_f64(KNAPSACK_ROUND_SHARE);
-            let target = master::value_of(&pool.cols, &incumbent);
-            let (lag, duals) = self.knapsack_round(
-                inst,
-                &shape,
-                &mut techs,
-                &mut wide,
-                &twins,
-                &mut pool,
-                target,
-                end,
-                opts.threads.max(1),
-            );
-            if lag < bound {
-                bound = lag;
-                bound_duals = Some(duals);
-            }
+            None => None,
+        };
+        if let Some((lag, duals)) = round.filter(|r| r.0 < bound) {
+            bound = lag;
+            bound_duals = Some(duals);
         }
 
         // column generation
