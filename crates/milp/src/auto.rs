@@ -11,7 +11,7 @@ use autodispatch_model::build::objective;
 use autodispatch_model::solver::Solution;
 use autodispatch_model::{Instance, Schedule, SolveError, SolveOptions, Solver, SolverStatus};
 
-use crate::{KnapsackStart, Milp};
+use crate::{KnapsackRound, Milp};
 
 /// Share of the time limit the greedy warm start may use.
 const GREEDY_SHARE: f64 = 0.2;
@@ -66,16 +66,15 @@ const LNS_SHARES_SHORT: (f64, f64) = (0.15, 0.7);
 const MANY_TECHS: usize = crate::BIG_TECHS;
 /// Mean stops per route of greedy's plan above which routes count as long.
 const LONG_ROUTE: f64 = 8.0;
-/// On days of many technicians the MILP's knapsack round runs before it:
-/// beside ruin and recreate when a second thread is free, until this
-/// share of the limit (before the search's counted work ends on a machine
-/// as fast as its budget assumes, so the search does not wait for it);
-/// else after the search, for this share of what is left (about what the
-/// MILP gave its own round). Its result depends on the day and greedy's
-/// plan only, so the thread count changes the plan only where the clock
-/// cuts the round.
+/// On days of many technicians the MILP's knapsack round runs beside ruin
+/// and recreate when a second thread is free and the limit is not short,
+/// until this share of the limit (before the search's counted work ends
+/// on a machine as fast as its budget assumes, so the search does not
+/// wait for it). Else the MILP runs it itself, aimed as the round beside
+/// the search is (at greedy's value): the round depends on the day and
+/// greedy's plan only, so the thread count changes the plan only where
+/// the clock cuts it.
 const KNAPSACK_BESIDE_END: f64 = 0.4;
-const KNAPSACK_AFTER_SHARE: f64 = 0.6;
 
 /// The shares of ruin and recreate for a day, from greedy's plan of it (so
 /// the choice depends on the day, never on the clock).
@@ -129,46 +128,41 @@ impl Auto {
         }
     }
 
-    /// Runs `search` and the MILP's knapsack round from greedy's plan:
-    /// side by side on `opts.threads` ≥ 2 (the round on all threads but
-    /// the search's), else the round after the search. The round's
-    /// result, or none where it panicked (the MILP then runs its own).
-    fn beside_knapsack_start<R: Send>(
+    /// Runs `search`, and on a day of many technicians the MILP's
+    /// knapsack round from greedy's plan beside it when a second thread
+    /// is free and the limit is not short; how the MILP is to get the
+    /// round (its own, aimed as this one is, where this one panicked or
+    /// did not run).
+    fn beside_knapsack_round<R: Send>(
         &self,
         inst: &Instance,
         opts: &SolveOptions,
         t0: Instant,
         greedy: &Schedule,
         search: impl FnOnce() -> R + Send,
-    ) -> (R, Option<KnapsackStart>) {
-        let target = objective(inst, greedy);
-        let limit = opts.time_limit;
-        if opts.threads >= 2 {
-            std::thread::scope(|s| {
-                let round = s.spawn(|| {
-                    self.milp.knapsack_start(
-                        inst,
-                        target,
-                        t0 + limit.mul_f64(KNAPSACK_BESIDE_END),
-                        opts.threads - 1,
-                    )
-                });
-                let r = search();
-                (r, round.join().ok())
-            })
-        } else {
-            let r = search();
-            let now = Instant::now();
-            let end = now
-                + (t0 + limit)
-                    .saturating_duration_since(now)
-                    .mul_f64(KNAPSACK_AFTER_SHARE);
-            let k = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                self.milp.knapsack_start(inst, target, end, 1)
-            }))
-            .ok();
-            (r, k)
+    ) -> (R, KnapsackRound) {
+        if !Milp::is_big(inst) {
+            return (search(), KnapsackRound::Own);
         }
+        let target = objective(inst, greedy);
+        if opts.threads < 2 || opts.time_limit < SHORT_LIMIT {
+            return (search(), KnapsackRound::AimAt(target));
+        }
+        std::thread::scope(|s| {
+            let round = s.spawn(|| {
+                self.milp.knapsack_start(
+                    inst,
+                    target,
+                    t0 + opts.time_limit.mul_f64(KNAPSACK_BESIDE_END),
+                    opts.threads - 1,
+                )
+            });
+            let r = search();
+            let round = round
+                .join()
+                .map_or(KnapsackRound::AimAt(target), KnapsackRound::Ran);
+            (r, round)
+        })
     }
 }
 
@@ -185,7 +179,9 @@ impl Solver for Auto {
             return self.milp.run(inst, &rest, None).map(|o| o.solution);
         };
         let mut cut = greedy.status == SolverStatus::TimeLimit;
-        let mut start = None;
+        // with no search to run beside, the MILP aims its round at the
+        // plan it is given, as before
+        let mut round = KnapsackRound::Own;
         let (heur, routes, what) = if self.use_lns {
             let (work, end) = lns_shares(inst, &greedy.schedule, opts.time_limit);
             // sized by the limit, not by what greedy left, so the plan does
@@ -196,14 +192,10 @@ impl Solver for Auto {
                 opts.time_limit.mul_f64(work),
                 t0 + opts.time_limit.mul_f64(end),
             );
-            let search = || ruin_and_recreate(inst, &greedy.schedule, &budget);
-            let run = if Milp::is_big(inst) {
-                let (run, k) = self.beside_knapsack_start(inst, opts, t0, &greedy.schedule, search);
-                start = k;
-                run
-            } else {
-                search()
-            };
+            let (run, r) = self.beside_knapsack_round(inst, opts, t0, &greedy.schedule, || {
+                ruin_and_recreate(inst, &greedy.schedule, &budget)
+            });
+            round = r;
             cut |= run.cut;
             let what = format!(
                 "greedy + ruin and recreate ({} iterations{})",
@@ -238,7 +230,7 @@ impl Solver for Auto {
         // a bug in the MILP must not cost the plan we already have
         let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             self.milp
-                .run_with_start(inst, &rest, Some(&heur), &routes, start)
+                .run_with_start(inst, &rest, Some(&heur), &routes, round)
         }))
         .unwrap_or_else(|_| Err(SolveError::Failed("the MILP panicked".into())));
         match run {

@@ -201,6 +201,21 @@ impl KnapsackStart {
     }
 }
 
+/// How the MILP gets the knapsack round of a day of many technicians
+/// (none on other days).
+#[derive(Debug)]
+pub enum KnapsackRound {
+    /// It runs the round, aimed at its best warm start's value.
+    Own,
+    /// It runs the round, aimed at this plan value: what
+    /// [`Milp::knapsack_start`] would do with it, so that a run with the
+    /// round done beforehand and one without give the same plan unless
+    /// the clock cut the round.
+    AimAt(f64),
+    /// The round already ran ([`Milp::knapsack_start`]).
+    Ran(KnapsackStart),
+}
+
 impl Milp {
     /// Whether the day has so many technicians that column generation
     /// cannot converge in time and the knapsack round gives the bound
@@ -244,16 +259,9 @@ impl Milp {
     ) -> KnapsackStart {
         let (mut techs, mut wide) = self.tech_data(inst);
         let twins = twins(inst, &techs);
-        let shape = Shape {
-            n_jobs: inst.jobs.len(),
-            n_techs: inst.techs.len(),
-            rows: lagrange::candidate_rows(&techs),
-            must_route: techs.iter().map(|td| td.must_route).collect(),
-        };
         let mut pool = Pool::default();
         let (lag, duals) = self.knapsack_round(
             inst,
-            &shape,
             &mut techs,
             &mut wide,
             &twins,
@@ -299,13 +307,14 @@ impl Milp {
         warm: Option<&Schedule>,
         routes: &[(usize, Vec<RouteStop>)],
     ) -> Result<Outcome, SolveError> {
-        self.run_with_start(inst, opts, warm, routes, None)
+        self.run_with_start(inst, opts, warm, routes, KnapsackRound::Own)
     }
 
-    /// [`Self::run_with_routes`] on a day of many technicians whose
-    /// knapsack round already ran ([`Self::knapsack_start`]): its routes
-    /// join the columns after the warm starts, as the round's own would,
-    /// and column generation has the time the round would have taken.
+    /// [`Self::run_with_routes`] with the knapsack round of a day of many
+    /// technicians as `round` says. One that already ran
+    /// ([`Self::knapsack_start`]) gives its routes, which join the
+    /// columns after the warm starts as the round's own would, and
+    /// column generation has the time the round would have taken.
     ///
     /// # Errors
     /// The LP or integer backend failed on the first round.
@@ -316,7 +325,7 @@ impl Milp {
         opts: &SolveOptions,
         warm: Option<&Schedule>,
         routes: &[(usize, Vec<RouteStop>)],
-        start: Option<KnapsackStart>,
+        round: KnapsackRound,
     ) -> Result<Outcome, SolveError> {
         if self.fail {
             return Err(SolveError::Failed(
@@ -339,11 +348,15 @@ impl Milp {
         let mut dive_end = if big { cg_end } else { at(0.65) };
         let mut ip_end = at(WORK_END);
         let n_techs = inst.techs.len();
-        let (mut techs, mut wide, start) = match start.filter(|_| big) {
-            Some(k) => (k.techs, k.wide, Some((k.lag, k.duals, k.cols))),
-            None => {
+        let (mut techs, mut wide, start, aim) = match round {
+            KnapsackRound::Ran(k) if big => (k.techs, k.wide, Some((k.lag, k.duals, k.cols)), None),
+            other => {
                 let (techs, wide) = self.tech_data(inst);
-                (techs, wide, None)
+                let aim = match other {
+                    KnapsackRound::AimAt(v) => Some(v),
+                    _ => None,
+                };
+                (techs, wide, None, aim)
             }
         };
         let twins = twins(inst, &techs);
@@ -446,10 +459,9 @@ impl Milp {
                     + cg_end
                         .saturating_duration_since(now)
                         .mul_f64(KNAPSACK_ROUND_SHARE);
-                let target = master::value_of(&pool.cols, &incumbent);
+                let target = aim.unwrap_or_else(|| master::value_of(&pool.cols, &incumbent));
                 Some(self.knapsack_round(
                     inst,
-                    &shape,
                     &mut techs,
                     &mut wide,
                     &twins,
@@ -910,7 +922,6 @@ impl Milp {
     fn knapsack_round(
         &self,
         inst: &Instance,
-        shape: &Shape,
         techs: &mut [TechData],
         wide: &mut [Option<TechData>],
         twins: &[Vec<usize>],
@@ -919,9 +930,11 @@ impl Milp {
         end: Instant,
         threads: usize,
     ) -> (f64, (Vec<f64>, Vec<f64>)) {
+        // the rows some technician could take: a row only a given route
+        // holds gets no price (no knapsack takes it), as it would here
+        let rows = lagrange::candidate_rows(techs);
         let zero = vec![0.0; inst.jobs.len()];
-        let kd =
-            lagrange::knapsack_dual(inst, techs, &shape.rows, &zero, target, KNAPSACK_STEPS, end);
+        let kd = lagrange::knapsack_dual(inst, techs, &rows, &zero, target, KNAPSACK_STEPS, end);
         let pi = kd.pi;
         let mine = pricers(techs, wide, twins, true);
         let share = time_share(end, threads, mine.len());
@@ -962,7 +975,7 @@ impl Milp {
                 sigma[t] = sigma[t].min(sigma[u]);
             }
         }
-        let lag = shape.rows.iter().map(|&j| pi[j]).sum::<f64>() + sigma.iter().sum::<f64>();
+        let lag = rows.iter().map(|&j| pi[j]).sum::<f64>() + sigma.iter().sum::<f64>();
         (lag, (pi, sigma))
     }
 

@@ -12,7 +12,7 @@ use autodispatch_greedy::Greedy;
 use autodispatch_milp::lagrange::{candidate_rows, knapsack_dual};
 use autodispatch_milp::oracle::brute_force;
 use autodispatch_milp::pricing::{price, PriceLimits, Skip, TechData, MAX_LABEL_JOBS};
-use autodispatch_milp::Milp;
+use autodispatch_milp::{KnapsackRound, Milp};
 use autodispatch_model::build::objective;
 use autodispatch_model::problem::{Shift, ShiftKind, Time};
 use autodispatch_model::{Instance, SolveOptions, Solver};
@@ -242,7 +242,13 @@ fn a_knapsack_round_run_before_the_milp_bounds_its_plan_as_its_own_would() {
     assert!(start.bound() >= g - 1e-6 * g.abs().max(1.0));
     let round = start.bound();
     let out = Milp::default()
-        .run_with_start(&inst, &opts, Some(&greedy.schedule), &[], Some(start))
+        .run_with_start(
+            &inst,
+            &opts,
+            Some(&greedy.schedule),
+            &[],
+            KnapsackRound::Ran(start),
+        )
         .expect("milp");
     common::assert_clean(&p, &inst, &out.solution, "64 technicians, knapsack start");
     let bound = out.solution.bound.expect("a bound");
@@ -263,7 +269,13 @@ fn a_knapsack_round_run_before_the_milp_bounds_its_plan_as_its_own_would() {
     assert_ne!(aimed_bound.to_bits(), round.to_bits());
     let stop = SolveOptions { gap: 1.0, ..opts };
     let first = Milp::default()
-        .run_with_start(&inst, &stop, Some(&greedy.schedule), &[], Some(aimed))
+        .run_with_start(
+            &inst,
+            &stop,
+            Some(&greedy.schedule),
+            &[],
+            KnapsackRound::Ran(aimed),
+        )
         .expect("milp");
     assert_eq!(first.rounds, 0);
     assert_eq!(
