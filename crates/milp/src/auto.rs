@@ -252,6 +252,15 @@ impl Solver for Auto {
                 );
                 (run.schedule, run.routes, what)
             } else {
+                // one after the other, the two runs need the first's
+                // deadline plus the second's share
+                let end = if opts.threads >= 2 { end } else { end + work };
+                let budget = Budget::new(
+                    inst,
+                    opts.seed,
+                    opts.time_limit.mul_f64(work),
+                    t0 + opts.time_limit.mul_f64(end),
+                );
                 let other = Budget::new(
                     inst,
                     opts.seed ^ SECOND_SEARCH_SEED,
