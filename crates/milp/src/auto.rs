@@ -135,7 +135,7 @@ impl Auto {
         }
     }
 
-    /// Runs `search`, and on a day of many technicians the MILP's
+    /// Runs `search` on a day of many technicians, and the MILP's
     /// knapsack round from greedy's plan beside it when a second thread
     /// is free and the limit is not short; how the MILP is to get the
     /// round (its own, aimed as this one is, where this one panicked or
@@ -148,9 +148,6 @@ impl Auto {
         greedy: &Schedule,
         search: impl FnOnce() -> R + Send,
     ) -> (R, KnapsackRound) {
-        if !Milp::is_big(inst) {
-            return (search(), KnapsackRound::Own);
-        }
         let target = objective(inst, greedy);
         if opts.threads < 2 || opts.time_limit < SHORT_LIMIT {
             return (search(), KnapsackRound::AimAt(target));
@@ -231,53 +228,44 @@ impl Solver for Auto {
         let mut round = KnapsackRound::Own;
         let (heur, routes, what) = if self.use_lns {
             let (work, end) = lns_shares(inst, &greedy.schedule, opts.time_limit);
+            let big = Milp::is_big(inst);
+            // one after the other, two runs need the first's deadline plus
+            // the second's share
+            let end = if big || opts.threads >= 2 {
+                end
+            } else {
+                end + work
+            };
             // sized by the limit, not by what greedy left, so the plan does
             // not depend on how fast greedy ran
-            let budget = Budget::new(
-                inst,
-                opts.seed,
-                opts.time_limit.mul_f64(work),
-                t0 + opts.time_limit.mul_f64(end),
-            );
-            if Milp::is_big(inst) {
+            let budget = |seed: u64| {
+                Budget::new(
+                    inst,
+                    seed,
+                    opts.time_limit.mul_f64(work),
+                    t0 + opts.time_limit.mul_f64(end),
+                )
+            };
+            let first = budget(opts.seed);
+            let (run, runs) = if big {
                 let (run, r) = self.beside_knapsack_round(inst, opts, t0, &greedy.schedule, || {
-                    ruin_and_recreate(inst, &greedy.schedule, &budget)
+                    ruin_and_recreate(inst, &greedy.schedule, &first)
                 });
                 round = r;
-                cut |= run.cut;
-                let what = format!(
-                    "greedy + ruin and recreate ({} iterations{})",
-                    run.iterations,
-                    if run.cut { ", cut by the clock" } else { "" }
-                );
-                (run.schedule, run.routes, what)
+                let runs = format!("{} iterations", run.iterations);
+                (run, runs)
             } else {
-                // one after the other, the two runs need the first's
-                // deadline plus the second's share
-                let end = if opts.threads >= 2 { end } else { end + work };
-                let budget = Budget::new(
-                    inst,
-                    opts.seed,
-                    opts.time_limit.mul_f64(work),
-                    t0 + opts.time_limit.mul_f64(end),
-                );
-                let other = Budget::new(
-                    inst,
-                    opts.seed ^ SECOND_SEARCH_SEED,
-                    opts.time_limit.mul_f64(work),
-                    t0 + opts.time_limit.mul_f64(end),
-                );
-                let (run, iterations) =
-                    two_searches(inst, &greedy.schedule, [&budget, &other], opts.threads);
-                cut |= run.cut;
-                let what = format!(
-                    "greedy + ruin and recreate (2 runs, {} and {} iterations{})",
-                    iterations[0],
-                    iterations[1],
-                    if run.cut { ", cut by the clock" } else { "" }
-                );
-                (run.schedule, run.routes, what)
-            }
+                let second = budget(opts.seed ^ SECOND_SEARCH_SEED);
+                let (run, [a, b]) =
+                    two_searches(inst, &greedy.schedule, [&first, &second], opts.threads);
+                (run, format!("2 runs, {a} and {b} iterations"))
+            };
+            cut |= run.cut;
+            let what = format!(
+                "greedy + ruin and recreate ({runs}{})",
+                if run.cut { ", cut by the clock" } else { "" }
+            );
+            (run.schedule, run.routes, what)
         } else {
             (greedy.schedule, Vec::new(), "greedy".to_string())
         };
