@@ -241,15 +241,18 @@ fn a_knapsack_round_run_before_the_milp_bounds_its_plan_as_its_own_would() {
     assert_eq!(start.bound().to_bits(), again.bound().to_bits());
     assert!(start.bound() >= g - 1e-6 * g.abs().max(1.0));
     let round = start.bound();
-    let out = Milp::default()
-        .run_with_start(
-            &inst,
-            &opts,
-            Some(&greedy.schedule),
-            &[],
-            KnapsackRound::Ran(start),
-        )
-        .expect("milp");
+    let run = |opts: &SolveOptions, start| {
+        Milp::default()
+            .run_with_start(
+                &inst,
+                opts,
+                Some(&greedy.schedule),
+                &[],
+                KnapsackRound::Ran(start),
+            )
+            .expect("milp")
+    };
+    let out = run(&opts, start);
     common::assert_clean(&p, &inst, &out.solution, "64 technicians, knapsack start");
     let bound = out.solution.bound.expect("a bound");
     assert!(
@@ -268,15 +271,7 @@ fn a_knapsack_round_run_before_the_milp_bounds_its_plan_as_its_own_would() {
     let aimed_bound = aimed.bound();
     assert_ne!(aimed_bound.to_bits(), round.to_bits());
     let stop = SolveOptions { gap: 1.0, ..opts };
-    let first = Milp::default()
-        .run_with_start(
-            &inst,
-            &stop,
-            Some(&greedy.schedule),
-            &[],
-            KnapsackRound::Ran(aimed),
-        )
-        .expect("milp");
+    let first = run(&stop, aimed);
     assert_eq!(first.rounds, 0);
     assert_eq!(
         first.solution.bound.map(f64::to_bits),
