@@ -39,6 +39,7 @@ pub mod lagrange;
 pub mod master;
 pub mod oracle;
 pub mod pricing;
+mod proof;
 pub mod warm;
 
 pub use auto::Auto;
@@ -92,6 +93,10 @@ pub struct Milp {
     /// ends of the day (technicians without fixed stops); else forward
     /// only, as quick rounds do.
     pub bidirectional: bool,
+    /// Once column generation has converged with a gap, enumerate every
+    /// route within it and solve the integer master over them: a proof
+    /// of optimality where the routes are few ([`proof::within_gap`]).
+    pub enumerate: bool,
     /// Test hook: fail at once, as a broken backend would.
     pub fail: bool,
 }
@@ -109,6 +114,7 @@ impl Default for Milp {
             dive_fix: 0.6,
             use_greedy: true,
             bidirectional: true,
+            enumerate: true,
             fail: false,
         }
     }
@@ -489,6 +495,7 @@ impl Milp {
         let mut prev_lp: Option<f64> = None;
         let mut first_lp: Option<f64> = None;
         let mut ip_proven = false;
+        let mut proven_optimal = false;
         let mut pass = 0;
         let threads = opts.threads.max(1);
         // the caller's gap: good enough once the incumbent is this close to the bound
@@ -743,7 +750,42 @@ impl Milp {
             // a reduced value above its technician's best less the gap, so add
             // the best such routes that the LP did not need
             let delta = bound - master::value_of(&pool.cols, &incumbent);
-            if let (true, Some((pi, mu))) = (converged && delta > 1e-6, &last_duals) {
+            let mut enumerated = false;
+            // (a gap the status already calls none needs no proof)
+            let open = delta > 1e-6 * bound.abs().max(1.0);
+            if let (true, Some((pi, mu))) = (self.enumerate && converged && open, &last_duals) {
+                let now = Instant::now();
+                let until = now
+                    + dive_end
+                        .saturating_duration_since(now)
+                        .mul_f64(ENUMERATE_SHARE);
+                let reps: Vec<&TechData> = techs
+                    .iter()
+                    .zip(&wide)
+                    .filter(|(td, _)| !twins[td.t].iter().any(|&u| u < td.t))
+                    .map(|(td, w)| w.as_ref().unwrap_or(td))
+                    .collect();
+                let value = master::value_of(&pool.cols, &incumbent);
+                enumerated = proof::within_gap(
+                    inst,
+                    &shape,
+                    &reps,
+                    &twins,
+                    &mut pool,
+                    (pi, mu),
+                    value,
+                    (
+                        ENUMERATE_LABELS,
+                        MAX_ENUMERATED,
+                        self.columns_per_round * 3,
+                        until,
+                    ),
+                    threads,
+                );
+            }
+            if let (true, false, Some((pi, mu))) =
+                (converged && delta > 1e-6, enumerated, &last_duals)
+            {
                 let lim = PriceLimits {
                     bucket_cap: usize::MAX,
                     skip: Skip::Never,
@@ -766,13 +808,21 @@ impl Milp {
                         }
                     }
                 }
-                if self.use_microlp {
-                    let left = dive_end
-                        .saturating_duration_since(Instant::now())
-                        .as_secs_f64();
-                    if let Ok(Some((p, _))) = master::solve_ip(&shape, &pool.cols, &incumbent, left)
-                    {
-                        master::keep_better(&shape, &pool.cols, &mut incumbent, p);
+            }
+            if converged && delta > 1e-6 && self.use_microlp {
+                let left = dive_end
+                    .saturating_duration_since(Instant::now())
+                    .as_secs_f64();
+                if let Ok(Some((p, proven))) =
+                    master::solve_ip(&shape, &pool.cols, &incumbent, left)
+                {
+                    master::keep_better(&shape, &pool.cols, &mut incumbent, p);
+                    if proven && enumerated {
+                        // optimal over every route: its value is the bound
+                        bound = master::value_of(&pool.cols, &incumbent).min(bound);
+                        proven_optimal = true;
+                        gap_stop = false;
+                        break 'passes;
                     }
                 }
             }
@@ -879,7 +929,9 @@ impl Milp {
             } else {
                 String::new()
             },
-            if ip_proven {
+            if proven_optimal {
+                ", every route within the gap enumerated: optimal"
+            } else if ip_proven {
                 ", integer master optimal"
             } else {
                 ""
@@ -1538,6 +1590,15 @@ const HEURISTIC_STALL: f64 = 1e-3;
 
 /// ... after the LP value has risen by at least this share of its first.
 const HEURISTIC_MOVED: f64 = 5e-3;
+
+/// Share of the dive's time the routes within the gap may take to be
+/// enumerated ([`proof::within_gap`]).
+const ENUMERATE_SHARE: f64 = 0.5;
+/// Most routes within the gap enumerated: more are no proof (the integer
+/// master over them would not be solved in time).
+const MAX_ENUMERATED: usize = 20_000;
+/// Labels one technician's enumeration may create (about 64 bytes each).
+const ENUMERATE_LABELS: usize = 500_000;
 
 /// Weight of the best bound's duals in the smoothed pricing point.
 const SMOOTHING: f64 = 0.5;

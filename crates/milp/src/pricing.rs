@@ -966,12 +966,70 @@ pub fn price(
     // the narrowest visited-set that holds what labels remember: they
     // are copied and compared often, and most remember few jobs
     let (pos, bits) = memory_positions(td);
+    label(inst, td, pi, threshold, lim, pos, bits, Mode::Best)
+}
+
+/// Every elementary route of technician `td` whose reduced value under
+/// `pi` exceeds `threshold`, none left out: no dominance (a dominated
+/// partial route may still end above the threshold), every job
+/// remembered, only partial routes that cannot reach the threshold
+/// dropped. `exact` in the result says the list is complete (neither
+/// `max_labels`, `max_routes` nor the deadline cut it, and the labelling
+/// covers every candidate);
+/// `best` is then the best reduced value of any route. Meant for the
+/// routes within a small gap of the LP, where they are few.
+#[must_use]
+pub fn enumerate(
+    inst: &Instance,
+    td: &TechData,
+    pi: &[f64],
+    threshold: f64,
+    max_labels: usize,
+    max_routes: usize,
+    deadline: Instant,
+) -> PriceResult {
+    let n = td.lab.len();
+    #[allow(clippy::cast_possible_truncation)]
+    let pos: Vec<u32> = (0..n as u32).collect();
+    let lim = PriceLimits {
+        max_labels,
+        bucket_cap: usize::MAX,
+        skip: Skip::Never,
+        max_columns: max_routes,
+        deadline,
+        bidirectional: false,
+    };
+    let mut r = label(inst, td, pi, threshold, &lim, pos, n, Mode::All);
+    r.exact &= td.lab.len() == td.cands.len();
+    r
+}
+
+/// What a labelling looks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// The best routes: dominance and ng-routes.
+    Best,
+    /// Every elementary route above the threshold.
+    All,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn label(
+    inst: &Instance,
+    td: &TechData,
+    pi: &[f64],
+    threshold: f64,
+    lim: &PriceLimits,
+    pos: Vec<u32>,
+    bits: usize,
+    mode: Mode,
+) -> PriceResult {
     match bits {
-        0..=64 => price_w::<1>(inst, td, pi, threshold, lim, pos),
-        65..=128 => price_w::<2>(inst, td, pi, threshold, lim, pos),
-        129..=256 => price_w::<4>(inst, td, pi, threshold, lim, pos),
-        257..=512 => price_w::<8>(inst, td, pi, threshold, lim, pos),
-        _ => price_w::<WORDS>(inst, td, pi, threshold, lim, pos),
+        0..=64 => price_w::<1>(inst, td, pi, threshold, lim, pos, mode),
+        65..=128 => price_w::<2>(inst, td, pi, threshold, lim, pos, mode),
+        129..=256 => price_w::<4>(inst, td, pi, threshold, lim, pos, mode),
+        257..=512 => price_w::<8>(inst, td, pi, threshold, lim, pos, mode),
+        _ => price_w::<WORDS>(inst, td, pi, threshold, lim, pos, mode),
     }
 }
 
@@ -1051,6 +1109,20 @@ impl<const W: usize> Memory<W> {
         Self { pos, ng }
     }
 
+    /// Every job remembered: elementary routes only.
+    fn every(n: usize) -> Self {
+        let mut one = [0u64; W];
+        for b in 0..n {
+            one[b / 64] |= 1 << (b % 64);
+        }
+        #[allow(clippy::cast_possible_truncation)]
+        let pos = (0..n as u32).collect();
+        Self {
+            pos,
+            ng: vec![one; n],
+        }
+    }
+
     /// Does `visited` remember job `c`?
     #[inline]
     fn has(&self, visited: &[u64; W], c: usize) -> bool {
@@ -1081,8 +1153,14 @@ fn price_w<const W: usize>(
     threshold: f64,
     lim: &PriceLimits,
     pos: Vec<u32>,
+    mode: Mode,
 ) -> PriceResult {
-    let memory = Memory::<W>::new(td, pos);
+    let all = mode == Mode::All;
+    let memory = if all {
+        Memory::<W>::every(td.lab.len())
+    } else {
+        Memory::<W>::new(td, pos)
+    };
     let t = td.t;
     let tech = &inst.techs[t];
     let n = td.lab.len();
@@ -1126,14 +1204,18 @@ fn price_w<const W: usize>(
         threshold,
         found: Vec::new(),
         top: BinaryHeap::new(),
-        keep: lim.max_columns.max(1),
+        keep: if all {
+            usize::MAX
+        } else {
+            lim.max_columns.max(1)
+        },
         cutoff: threshold,
         dropped: f64::NEG_INFINITY,
     };
     let completion = Completion::new(inst, td, &red, &fixed_profit);
     // bidirectional: forward labels only while their last job ends by
     // `mid`; routes going further are joins with backward labels
-    let mid = (lim.bidirectional && m == 0 && full == 0).then(|| {
+    let mid = (lim.bidirectional && m == 0 && full == 0 && !all).then(|| {
         let (from, to) = working_day(inst, t);
         (from + to) / 2.0
     });
@@ -1171,7 +1253,12 @@ fn price_w<const W: usize>(
             continue;
         }
         pops += 1;
-        if arena.len() > lim.max_labels || (pops % 256 == 0 && Instant::now() >= lim.deadline) {
+        // an enumeration stops once it has more routes than its caller takes
+        let too_many = all && tally.found.len() > lim.max_columns;
+        if too_many
+            || arena.len() > lim.max_labels
+            || (pops % 256 == 0 && Instant::now() >= lim.deadline)
+        {
             exact = false;
             // what the labels not yet extended could still reach
             for Key(_, o) in heap.drain().chain([Key(0.0, idx)]) {
@@ -1205,6 +1292,12 @@ fn price_w<const W: usize>(
             let ub = nl.rp + completion.ahead(nl.busy, nl.next_fixed as usize);
             if ub <= tally.cutoff {
                 tally.drop(ub);
+                return;
+            }
+            if all {
+                // a dominated partial route may still end above the threshold
+                heap.push(Key(nl.busy, arena.len() as u32));
+                arena.push(nl);
                 return;
             }
             let bucket = &mut buckets[bucket_of(nl.node, nl.next_fixed)];
@@ -1585,7 +1678,8 @@ mod tests {
                         let lim = no_limits(200_000, bidirectional);
                         let full = (0..td.lab.len() as u32).collect();
                         let a = price(&inst, &td, &pi, 0.0, &lim);
-                        let b = price_w::<WORDS>(&inst, &td, &pi, 0.0, &lim, full);
+                        let b =
+                            price_w::<WORDS>(&inst, &td, &pi, 0.0, &lim, full, super::Mode::Best);
                         let at = format!("seed {seed} tech {t} both ways {bidirectional}");
                         assert!(a.exact && b.exact, "{at}");
                         assert_eq!(a.best.to_bits(), b.best.to_bits(), "{at}");

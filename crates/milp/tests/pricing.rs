@@ -2,13 +2,18 @@
 //! reduced profit where stops may be skipped, and a labelling short of
 //! jobs when the jobs it lacks add nothing; what one labelling of a
 //! technician learns about cycles, carried to another; and labelling
-//! from both ends of the day, which must prove what labelling forward does.
+//! from both ends of the day, which must prove what labelling forward does;
+//! and the enumeration of every route above a threshold.
 
 mod common;
 
 use std::time::{Duration, Instant};
 
-use autodispatch_milp::pricing::{price, PriceLimits, PriceResult, Skip, TechData, MAX_LABEL_JOBS};
+use autodispatch_milp::column::Column;
+use autodispatch_milp::pricing::{
+    enumerate, price, PriceLimits, PriceResult, Skip, TechData, MAX_LABEL_JOBS,
+};
+use autodispatch_model::route::RouteStop;
 use autodispatch_model::Instance;
 use autodispatch_testkit::bench_day;
 
@@ -285,4 +290,108 @@ fn labelling_from_both_ends_proves_the_same_best_route() {
     }
     assert!(compared >= 300, "only {compared} labellings compared");
     assert!(long >= 50, "only {long} best routes of 4 jobs or more");
+}
+
+/// Every route of technician `td` over its candidates, in every order,
+/// that the model's own timing accepts, with its reduced value under `pi`.
+fn every_route(inst: &Instance, td: &TechData, pi: &[f64]) -> Vec<(Vec<usize>, f64)> {
+    fn go(
+        inst: &Instance,
+        td: &TechData,
+        pi: &[f64],
+        seq: &mut Vec<usize>,
+        out: &mut Vec<(Vec<usize>, f64)>,
+    ) {
+        for &j in &td.cands {
+            if seq.contains(&j) {
+                continue;
+            }
+            seq.push(j);
+            let stops = seq.iter().map(|&j| RouteStop::movable(j)).collect();
+            if let Some(c) = Column::new(inst, td.t, stops) {
+                out.push((
+                    seq.clone(),
+                    c.value - seq.iter().map(|&j| pi[j]).sum::<f64>(),
+                ));
+            }
+            go(inst, td, pi, seq, out);
+            seq.pop();
+        }
+    }
+    let mut out = Vec::new();
+    go(inst, td, pi, &mut Vec::new(), &mut out);
+    out
+}
+
+/// The enumeration behind the optimality proof must miss no route above
+/// its threshold, dominated or not, and return nothing else: checked
+/// against every order of every subset of a technician's jobs.
+#[test]
+fn enumeration_returns_exactly_the_routes_above_the_threshold() {
+    let mut checked = 0;
+    let mut dominated = 0;
+    for seed in 0..30 {
+        let inst = skippable_day(seed, 7, 2);
+        let pi = common::prices(&inst, seed);
+        for t in 0..inst.techs.len() {
+            let td = TechData::new(&inst, t, MAX_LABEL_JOBS, 1);
+            if !td.fixed.is_empty() || td.ts_variant.is_some() || td.cands.len() < 3 {
+                continue;
+            }
+            let mut all = every_route(&inst, &td, &pi);
+            if all.len() < 4 {
+                continue;
+            }
+            all.sort_by(|a, b| b.1.total_cmp(&a.1));
+            // a threshold between the fourth and the last route
+            let thr = (all[3].1 + all[all.len() - 1].1) / 2.0;
+            let far = Instant::now() + Duration::from_secs(60);
+            let got = enumerate(&inst, &td, &pi, thr, 2_000_000, 100_000, far);
+            assert!(got.exact, "seed {seed} tech {t}: enumeration cut short");
+            // the empty route counts, at 0
+            let best = all[0].1.max(0.0);
+            assert!(
+                (got.best - best).abs() <= 1e-6 * best.abs().max(1.0),
+                "seed {seed} tech {t}: best {} against {best}",
+                got.best,
+            );
+            let mut got: Vec<Vec<usize>> = got
+                .routes
+                .iter()
+                .map(|r| r.iter().map(|s| s.job).collect())
+                .collect();
+            got.sort();
+            let near = 1e-6 * thr.abs().max(1.0);
+            for (seq, rp) in &all {
+                let found = got.binary_search(seq).is_ok();
+                assert!(
+                    found || *rp <= thr + near,
+                    "seed {seed} tech {t}: route {seq:?} ({rp}) above {thr} missed"
+                );
+                assert!(
+                    !found || *rp > thr - near,
+                    "seed {seed} tech {t}: route {seq:?} ({rp}) below {thr} returned"
+                );
+            }
+            assert!(
+                got.iter().all(|g| all.iter().any(|(s, _)| s == g)),
+                "seed {seed} tech {t}: a route the model rejects"
+            );
+            // the same jobs in two orders both above: dominance would keep one
+            dominated += usize::from(got.iter().enumerate().any(|(i, a)| {
+                got[i + 1..].iter().any(|b| {
+                    let (mut x, mut y) = (a.clone(), b.clone());
+                    x.sort_unstable();
+                    y.sort_unstable();
+                    x == y
+                })
+            }));
+            checked += 1;
+        }
+    }
+    assert!(checked >= 15, "only {checked} technicians checked");
+    assert!(
+        dominated >= 3,
+        "only {dominated} technicians had two orders of one set above the threshold"
+    );
 }
