@@ -1592,13 +1592,18 @@ const HEURISTIC_STALL: f64 = 1e-3;
 const HEURISTIC_MOVED: f64 = 5e-3;
 
 /// Share of the dive's time the routes within the gap may take to be
-/// enumerated ([`proof::within_gap`]).
-const ENUMERATE_SHARE: f64 = 0.5;
+/// enumerated ([`proof::within_gap`]). Measured on 100 × 15 days: a
+/// half took s12 from 0.069% to 0.159% (an enumeration that gave up late
+/// in the run); a quarter leaves it, and still proves s1 and s13.
+const ENUMERATE_SHARE: f64 = 0.25;
 /// Most routes within the gap enumerated: more are no proof (the integer
 /// master over them would not be solved in time).
 const MAX_ENUMERATED: usize = 20_000;
-/// Labels one technician's enumeration may create (about 64 bytes each).
-const ENUMERATE_LABELS: usize = 500_000;
+/// Labels one technician's enumeration may extend (depth first, so its
+/// memory is the search's depth, not this). Measured on 100 × 15 days
+/// (docs/benchmarks.md): 5 million proves s13 optimal where 500 000
+/// did not; 30 million proves no other of fifteen.
+const ENUMERATE_LABELS: usize = 5_000_000;
 
 /// Weight of the best bound's duals in the smoothed pricing point.
 const SMOOTHING: f64 = 0.5;

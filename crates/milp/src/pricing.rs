@@ -973,11 +973,12 @@ pub fn price(
 /// `pi` exceeds `threshold`, none left out: no dominance (a dominated
 /// partial route may still end above the threshold), every job
 /// remembered, only partial routes that cannot reach the threshold
-/// dropped. `exact` in the result says the list is complete (neither
-/// `max_labels`, `max_routes` nor the deadline cut it, and the labelling
-/// covers every candidate);
-/// `best` is then the best reduced value of any route. Meant for the
-/// routes within a small gap of the LP, where they are few.
+/// dropped. Depth first, so it holds one path of labels at a time, however
+/// many it extends. `exact` in the result says the list is complete
+/// (neither `max_labels` labels extended, `max_routes` routes nor the
+/// deadline cut it, and the labelling covers every candidate); `best` is
+/// then the best reduced value of any route. Meant for the routes within
+/// a small gap of the LP, where they are few.
 #[must_use]
 pub fn enumerate(
     inst: &Instance,
@@ -1145,6 +1146,35 @@ impl<const W: usize> Memory<W> {
     }
 }
 
+/// The stops of the route ending with label `idx`, and the local indices
+/// of its movable jobs, in visiting order.
+fn forward_path<const W: usize>(
+    arena: &[Label<W>],
+    td: &TechData,
+    idx: u32,
+) -> (Vec<RouteStop>, Vec<usize>) {
+    let n = td.lab.len();
+    let mut stops = Vec::new();
+    let mut locals = Vec::new();
+    let mut cur = idx;
+    while cur != NONE {
+        let l = &arena[cur as usize];
+        let node = l.node as usize;
+        if l.skip {
+            // the same node again, past a skipped fixed stop
+        } else if node >= 1 && node <= n {
+            stops.push(RouteStop::movable(td.lab[node - 1]));
+            locals.push(node - 1);
+        } else if node > n {
+            stops.push(td.fixed[node - 1 - n]);
+        }
+        cur = l.parent;
+    }
+    stops.reverse();
+    locals.reverse();
+    (stops, locals)
+}
+
 #[allow(clippy::too_many_lines, clippy::cast_possible_truncation)]
 fn price_w<const W: usize>(
     inst: &Instance,
@@ -1242,10 +1272,18 @@ fn price_w<const W: usize>(
     heap.push(Key(f64::NEG_INFINITY, 0));
     let mut exact = true;
     let mut pops = 0usize;
+    // an enumeration's routes, kept as they close (its labels do not last)
+    let mut listed: Vec<(f64, Vec<RouteStop>)> = Vec::new();
     while let Some(Key(_, idx)) = heap.pop() {
         let l = arena[idx as usize];
         if !l.alive {
             continue;
+        }
+        if all {
+            // depth first: every label created after this one is done
+            // with (its subtree is explored), so memory stays the depth
+            // of the search, not its size
+            arena.truncate(idx as usize + 1);
         }
         let ub = l.rp + completion.ahead(l.busy, l.next_fixed as usize);
         if ub <= tally.cutoff && l.node != 0 {
@@ -1254,9 +1292,9 @@ fn price_w<const W: usize>(
         }
         pops += 1;
         // an enumeration stops once it has more routes than its caller takes
-        let too_many = all && tally.found.len() > lim.max_columns;
+        let too_many = all && listed.len() > lim.max_columns;
         if too_many
-            || arena.len() > lim.max_labels
+            || (if all { pops } else { arena.len() }) > lim.max_labels
             || (pops % 256 == 0 && Instant::now() >= lim.deadline)
         {
             exact = false;
@@ -1277,7 +1315,11 @@ fn price_w<const W: usize>(
                 0.0
             };
             if l.close {
-                tally.route(l.rp - dc * home, idx, NONE);
+                let v = l.rp - dc * home;
+                tally.route(v, idx, NONE);
+                if all && v > threshold {
+                    listed.push((v, forward_path(&arena, td, idx).0));
+                }
             }
         }
         if mid.is_some() {
@@ -1295,8 +1337,10 @@ fn price_w<const W: usize>(
                 return;
             }
             if all {
-                // a dominated partial route may still end above the threshold
-                heap.push(Key(nl.busy, arena.len() as u32));
+                // a dominated partial route may still end above the threshold;
+                // the newest label first (the heap's least key)
+                let id = arena.len() as u32;
+                heap.push(Key(-f64::from(id), id));
                 arena.push(nl);
                 return;
             }
@@ -1513,6 +1557,17 @@ fn price_w<const W: usize>(
     }
     let bound = (!lost).then(|| best.max(dropped_best));
     let best = if exact { best.max(dropped_best) } else { best };
+    if all {
+        listed.sort_by(|a, b| b.0.total_cmp(&a.0));
+        listed.truncate(lim.max_columns);
+        return PriceResult {
+            best,
+            exact,
+            bound,
+            routes: listed.into_iter().map(|r| r.1).collect(),
+            cycles: Vec::new(),
+        };
+    }
     found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
     let mut routes = Vec::new();
     let mut cycles = Vec::new();
@@ -1520,24 +1575,7 @@ fn price_w<const W: usize>(
         if routes.len() >= lim.max_columns {
             break;
         }
-        let mut stops = Vec::new();
-        let mut locals = Vec::new();
-        let mut cur = idx;
-        while cur != NONE {
-            let l = &arena[cur as usize];
-            let node = l.node as usize;
-            if l.skip {
-                // the same node again, past a skipped fixed stop
-            } else if node >= 1 && node <= n {
-                stops.push(RouteStop::movable(td.lab[node - 1]));
-                locals.push(node - 1);
-            } else if node > n {
-                stops.push(td.fixed[node - 1 - n]);
-            }
-            cur = l.parent;
-        }
-        stops.reverse();
-        locals.reverse();
+        let (mut stops, mut locals) = forward_path(&arena, td, idx);
         let mut cur = back_idx;
         while cur != NONE {
             let b = &back[cur as usize];

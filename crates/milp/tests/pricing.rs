@@ -348,6 +348,9 @@ fn enumeration_returns_exactly_the_routes_above_the_threshold() {
             let far = Instant::now() + Duration::from_secs(60);
             let got = enumerate(&inst, &td, &pi, thr, 2_000_000, 100_000, far);
             assert!(got.exact, "seed {seed} tech {t}: enumeration cut short");
+            // cut by its label or route limit, a list is never called complete
+            assert!(!enumerate(&inst, &td, &pi, thr, 2, 100_000, far).exact);
+            assert!(!enumerate(&inst, &td, &pi, thr, 2_000_000, 2, far).exact);
             // the empty route counts, at 0
             let best = all[0].1.max(0.0);
             assert!(
