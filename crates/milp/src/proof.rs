@@ -32,9 +32,8 @@ use crate::{par_map, Pool};
 /// solved over in time, or when the duals' best reduced values are not
 /// about 0 (column generation had not converged); in the first case
 /// nothing is added, in the others each technician's best few routes.
-/// True when every route within
-/// the gap is in the pool, so the integer master over it, solved to
-/// optimality, is optimal over every route.
+/// True when every route within the gap is in the pool, so the integer
+/// master over it, solved to optimality, is optimal over every route.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn within_gap(
     inst: &autodispatch_model::Instance,
