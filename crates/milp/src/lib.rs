@@ -750,42 +750,7 @@ impl Milp {
             // a reduced value above its technician's best less the gap, so add
             // the best such routes that the LP did not need
             let delta = bound - master::value_of(&pool.cols, &incumbent);
-            let mut enumerated = false;
-            // (a gap the status already calls none needs no proof)
-            let open = delta > 1e-6 * bound.abs().max(1.0);
-            if let (true, Some((pi, mu))) = (self.enumerate && converged && open, &last_duals) {
-                let now = Instant::now();
-                let until = now
-                    + dive_end
-                        .saturating_duration_since(now)
-                        .mul_f64(ENUMERATE_SHARE);
-                let reps: Vec<&TechData> = techs
-                    .iter()
-                    .zip(&wide)
-                    .filter(|(td, _)| !twins[td.t].iter().any(|&u| u < td.t))
-                    .map(|(td, w)| w.as_ref().unwrap_or(td))
-                    .collect();
-                let value = master::value_of(&pool.cols, &incumbent);
-                enumerated = proof::within_gap(
-                    inst,
-                    &shape,
-                    &reps,
-                    &twins,
-                    &mut pool,
-                    (pi, mu),
-                    value,
-                    (
-                        ENUMERATE_LABELS,
-                        MAX_ENUMERATED,
-                        self.columns_per_round * 3,
-                        until,
-                    ),
-                    threads,
-                );
-            }
-            if let (true, false, Some((pi, mu))) =
-                (converged && delta > 1e-6, enumerated, &last_duals)
-            {
+            if let (true, Some((pi, mu))) = (converged && delta > 1e-6, &last_duals) {
                 let lim = PriceLimits {
                     bucket_cap: usize::MAX,
                     skip: Skip::Never,
@@ -808,21 +773,13 @@ impl Milp {
                         }
                     }
                 }
-            }
-            if converged && delta > 1e-6 && self.use_microlp {
-                let left = dive_end
-                    .saturating_duration_since(Instant::now())
-                    .as_secs_f64();
-                if let Ok(Some((p, proven))) =
-                    master::solve_ip(&shape, &pool.cols, &incumbent, left)
-                {
-                    master::keep_better(&shape, &pool.cols, &mut incumbent, p);
-                    if proven && enumerated {
-                        // optimal over every route: its value is the bound
-                        bound = master::value_of(&pool.cols, &incumbent).min(bound);
-                        proven_optimal = true;
-                        gap_stop = false;
-                        break 'passes;
+                if self.use_microlp {
+                    let left = dive_end
+                        .saturating_duration_since(Instant::now())
+                        .as_secs_f64();
+                    if let Ok(Some((p, _))) = master::solve_ip(&shape, &pool.cols, &incumbent, left)
+                    {
+                        master::keep_better(&shape, &pool.cols, &mut incumbent, p);
                     }
                 }
             }
@@ -881,6 +838,28 @@ impl Milp {
                     (ip_end, enough),
                     threads,
                 );
+            }
+            // the pass's plan, the best the phases found, sets the gap in
+            // which every route of a better plan lies: enumerated, they may
+            // prove it optimal
+            if let (true, Some(duals)) = (self.enumerate && converged, &last_duals) {
+                if self.prove_by_enumeration(
+                    inst,
+                    &shape,
+                    (&techs, &wide, &twins),
+                    &mut pool,
+                    &mut incumbent,
+                    (&duals.0, &duals.1),
+                    bound,
+                    at(WORK_END),
+                    threads,
+                ) {
+                    // optimal over every route: its value is the bound
+                    bound = master::value_of(&pool.cols, &incumbent).min(bound);
+                    proven_optimal = true;
+                    gap_stop = false;
+                    break 'passes;
+                }
             }
             pass += 1;
             let now = Instant::now();
@@ -1029,6 +1008,58 @@ impl Milp {
         }
         let lag = rows.iter().map(|&j| pi[j]).sum::<f64>() + sigma.iter().sum::<f64>();
         (lag, (pi, sigma))
+    }
+
+    /// Enumerates every route within the gap between the LP's duals and
+    /// the incumbent ([`proof::within_gap`], for a share of the time to
+    /// `end`) and, when the list is complete, solves the integer master
+    /// over the pool until `end`: true when that proves the incumbent (as
+    /// it then is) optimal over every route.
+    #[allow(clippy::too_many_arguments)]
+    fn prove_by_enumeration(
+        &self,
+        inst: &Instance,
+        shape: &Shape,
+        (techs, wide, twins): (&[TechData], &[Option<TechData>], &[Vec<usize>]),
+        pool: &mut Pool,
+        incumbent: &mut Vec<usize>,
+        duals: (&[f64], &[f64]),
+        bound: f64,
+        end: Instant,
+        threads: usize,
+    ) -> bool {
+        let value = master::value_of(&pool.cols, incumbent);
+        // a gap the status already calls none needs no proof
+        if !self.use_microlp || bound - value <= 1e-6 * bound.abs().max(1.0) {
+            return false;
+        }
+        let now = Instant::now();
+        let until = now + end.saturating_duration_since(now).mul_f64(ENUMERATE_SHARE);
+        let reps: Vec<&TechData> = techs
+            .iter()
+            .zip(wide)
+            .filter(|(td, _)| !twins[td.t].iter().any(|&u| u < td.t))
+            .map(|(td, w)| w.as_ref().unwrap_or(td))
+            .collect();
+        let limits = (
+            ENUMERATE_LABELS,
+            MAX_ENUMERATED,
+            self.columns_per_round * 3,
+            until,
+        );
+        if !proof::within_gap(
+            inst, shape, &reps, twins, pool, duals, value, limits, threads,
+        ) {
+            return false;
+        }
+        let left = end.saturating_duration_since(Instant::now()).as_secs_f64();
+        match master::solve_ip(shape, &pool.cols, incumbent, left) {
+            Ok(Some((p, proven))) => {
+                master::keep_better(shape, &pool.cols, incumbent, p);
+                proven
+            }
+            _ => false,
+        }
     }
 
     /// Price-and-dive: solve the LP over the columns that fit what is
@@ -1591,10 +1622,8 @@ const HEURISTIC_STALL: f64 = 1e-3;
 /// ... after the LP value has risen by at least this share of its first.
 const HEURISTIC_MOVED: f64 = 5e-3;
 
-/// Share of the dive's time the routes within the gap may take to be
-/// enumerated ([`proof::within_gap`]). Measured on 100 × 15 days: a
-/// half took s12 from 0.069% to 0.159% (an enumeration that gave up late
-/// in the run); a quarter leaves it, and still proves s1 and s13.
+/// Share of the time left the routes within the gap may take to be
+/// enumerated ([`proof::within_gap`]) after a pass.
 const ENUMERATE_SHARE: f64 = 0.25;
 /// Most routes within the gap enumerated: more are no proof (the integer
 /// master over them would not be solved in time).
