@@ -1631,7 +1631,7 @@ const MAX_ENUMERATED: usize = 20_000;
 /// Labels one technician's enumeration may extend (depth first, so its
 /// memory is the search's depth, not this). Measured on 100 × 15 days
 /// (docs/benchmarks.md): 5 million proves s13 optimal where 500 000
-/// did not; 30 million proves no other of fifteen.
+/// did not; 30 million proved none of s8, s10 and s14 either.
 const ENUMERATE_LABELS: usize = 5_000_000;
 
 /// Weight of the best bound's duals in the smoothed pricing point.
