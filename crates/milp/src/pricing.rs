@@ -1234,11 +1234,7 @@ fn price_w<const W: usize>(
         threshold,
         found: Vec::new(),
         top: BinaryHeap::new(),
-        keep: if all {
-            usize::MAX
-        } else {
-            lim.max_columns.max(1)
-        },
+        keep: lim.max_columns.max(1),
         cutoff: threshold,
         dropped: f64::NEG_INFINITY,
     };
@@ -1272,7 +1268,7 @@ fn price_w<const W: usize>(
     heap.push(Key(f64::NEG_INFINITY, 0));
     let mut exact = true;
     let mut pops = 0usize;
-    // an enumeration's routes, kept as they close (its labels do not last)
+    // an enumeration's routes, kept as they close
     let mut listed: Vec<(f64, Vec<RouteStop>)> = Vec::new();
     while let Some(Key(_, idx)) = heap.pop() {
         let l = arena[idx as usize];
@@ -1316,9 +1312,14 @@ fn price_w<const W: usize>(
             };
             if l.close {
                 let v = l.rp - dc * home;
-                tally.route(v, idx, NONE);
-                if all && v > threshold {
-                    listed.push((v, forward_path(&arena, td, idx).0));
+                if !all {
+                    tally.route(v, idx, NONE);
+                } else {
+                    // its labels do not last: the route is written now
+                    tally.best = tally.best.max(v);
+                    if v > threshold {
+                        listed.push((v, forward_path(&arena, td, idx).0));
+                    }
                 }
             }
         }
