@@ -12,6 +12,7 @@ use good_lp::solvers::{DualValues, SolutionWithDual, WithInitialSolution, WithTi
 use good_lp::{clarabel, variable, Expression, ProblemVariables, Solution, SolverModel};
 
 use crate::column::Column;
+use crate::cuts::{counts, Cut};
 
 /// The master's shape: which jobs have rows and which technicians must route.
 #[derive(Debug, Clone)]
@@ -33,6 +34,8 @@ pub struct LpSolution {
     pub pi: Vec<f64>,
     /// Dual price of each technician's convexity row.
     pub mu: Vec<f64>,
+    /// Dual price of each subset-row cut, clamped to ≥ 0.
+    pub sigma: Vec<f64>,
 }
 
 fn rows_of(shape: &Shape, cols: &[Column]) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
@@ -52,6 +55,19 @@ fn rows_of(shape: &Shape, cols: &[Column]) -> (Vec<Vec<usize>>, Vec<Vec<usize>>)
 /// # Errors
 /// clarabel failed.
 pub fn solve_lp(shape: &Shape, cols: &[Column], time_limit: f64) -> Result<LpSolution, String> {
+    solve_lp_cut(shape, cols, &[], time_limit)
+}
+
+/// Solves the LP relaxation with subset-row `cuts` as rows.
+///
+/// # Errors
+/// clarabel failed.
+pub fn solve_lp_cut(
+    shape: &Shape,
+    cols: &[Column],
+    cuts: &[Cut],
+    time_limit: f64,
+) -> Result<LpSolution, String> {
     if cols.is_empty() {
         // nothing to choose (clarabel does not take an empty problem)
         return Ok(LpSolution {
@@ -59,14 +75,20 @@ pub fn solve_lp(shape: &Shape, cols: &[Column], time_limit: f64) -> Result<LpSol
             x: Vec::new(),
             pi: vec![0.0; shape.n_jobs],
             mu: vec![0.0; shape.n_techs],
+            sigma: vec![0.0; cuts.len()],
         });
     }
     // a backend panic is a failed solve, not a crash
-    std::panic::catch_unwind(|| lp_inner(shape, cols, time_limit))
+    std::panic::catch_unwind(|| lp_inner(shape, cols, cuts, time_limit))
         .unwrap_or_else(|_| Err("clarabel panicked".into()))
 }
 
-fn lp_inner(shape: &Shape, cols: &[Column], time_limit: f64) -> Result<LpSolution, String> {
+fn lp_inner(
+    shape: &Shape,
+    cols: &[Column],
+    cuts: &[Cut],
+    time_limit: f64,
+) -> Result<LpSolution, String> {
     let (by_job, by_tech) = rows_of(shape, cols);
     let mut vars = ProblemVariables::new();
     let xs: Vec<_> = cols.iter().map(|_| vars.add(variable().min(0.0))).collect();
@@ -103,6 +125,20 @@ fn lp_inner(shape: &Shape, cols: &[Column], time_limit: f64) -> Result<LpSolutio
         };
         tech_refs.push((t, model.add_constraint(c)));
     }
+    let mut cut_refs = Vec::with_capacity(cuts.len());
+    for (i, cut) in cuts.iter().enumerate() {
+        let mut e = Expression::from(0.0);
+        let mut any = false;
+        for (k, c) in cols.iter().enumerate() {
+            if counts(cut, &c.jobs) {
+                e.add_mul(1.0, xs[k]);
+                any = true;
+            }
+        }
+        if any {
+            cut_refs.push((i, model.add_constraint(e.leq(1.0))));
+        }
+    }
     let mut sol = model.solve().map_err(|e| e.to_string())?;
     let x: Vec<f64> = xs.iter().map(|&v| sol.value(v)).collect();
     let value = cols.iter().zip(&x).map(|(c, v)| c.value * v).sum();
@@ -115,7 +151,17 @@ fn lp_inner(shape: &Shape, cols: &[Column], time_limit: f64) -> Result<LpSolutio
     for (t, r) in tech_refs {
         mu[t] = duals.dual(r);
     }
-    Ok(LpSolution { value, x, pi, mu })
+    let mut sigma = vec![0.0; cuts.len()];
+    for (i, r) in cut_refs {
+        sigma[i] = duals.dual(r).max(0.0);
+    }
+    Ok(LpSolution {
+        value,
+        x,
+        pi,
+        mu,
+        sigma,
+    })
 }
 
 /// Whether [`solve_ip`]'s backend proves or improves the integer master of

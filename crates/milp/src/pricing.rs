@@ -18,6 +18,7 @@ use autodispatch_model::route::{best_insertion, RouteStop};
 use autodispatch_model::{Instance, JobClass};
 
 use crate::column::{close_start, Column};
+use crate::cuts::CutPrices;
 
 mod bidir;
 
@@ -663,6 +664,8 @@ struct Label<const W: usize> {
     close: bool,
     /// A skipped technician-specific fixed stop: no stop of the route.
     skip: bool,
+    /// Subset-row cuts visited an odd number of times, one bit each.
+    sr: u64,
 }
 
 /// A live label as its bucket keeps it: what dominance compares first,
@@ -676,6 +679,7 @@ struct Entry {
     id: u32,
     must: u8,
     close: bool,
+    sr: u64,
 }
 
 const NONE: u32 = u32::MAX;
@@ -963,10 +967,23 @@ pub fn price(
     threshold: f64,
     lim: &PriceLimits,
 ) -> PriceResult {
+    price_cut(inst, td, pi, CutPrices::NONE, threshold, lim)
+}
+
+/// [`price`] where routes also pay the master's subset-row `cuts`.
+#[must_use]
+pub fn price_cut(
+    inst: &Instance,
+    td: &TechData,
+    pi: &[f64],
+    cuts: CutPrices,
+    threshold: f64,
+    lim: &PriceLimits,
+) -> PriceResult {
     // the narrowest visited-set that holds what labels remember: they
     // are copied and compared often, and most remember few jobs
     let (pos, bits) = memory_positions(td);
-    label(inst, td, pi, threshold, lim, pos, bits, Mode::Best)
+    label(inst, td, (pi, cuts), threshold, lim, pos, bits, Mode::Best)
 }
 
 /// Every elementary route of technician `td` whose reduced value under
@@ -983,7 +1000,7 @@ pub fn price(
 pub fn enumerate(
     inst: &Instance,
     td: &TechData,
-    pi: &[f64],
+    (pi, cuts): (&[f64], CutPrices),
     threshold: f64,
     max_labels: usize,
     max_routes: usize,
@@ -1000,7 +1017,7 @@ pub fn enumerate(
         deadline,
         bidirectional: false,
     };
-    let mut r = label(inst, td, pi, threshold, &lim, pos, n, Mode::All);
+    let mut r = label(inst, td, (pi, cuts), threshold, &lim, pos, n, Mode::All);
     r.exact &= td.lab.len() == td.cands.len();
     r
 }
@@ -1018,7 +1035,7 @@ enum Mode {
 fn label(
     inst: &Instance,
     td: &TechData,
-    pi: &[f64],
+    pi: (&[f64], CutPrices),
     threshold: f64,
     lim: &PriceLimits,
     pos: Vec<u32>,
@@ -1148,6 +1165,43 @@ impl<const W: usize> Memory<W> {
 
 /// The stops of the route ending with label `idx`, and the local indices
 /// of its movable jobs, in visiting order.
+/// The subset-row cuts a technician's routes can pay (a price, and two
+/// of their jobs among its labelling jobs), at most 64, dearest first:
+/// each labelling job's bits, and each bit's price. A cut left out is
+/// not paid, which only raises reduced values, so bounds stay bounds.
+fn cut_bits(td: &TechData, cuts: CutPrices) -> (Vec<u64>, Vec<f64>) {
+    let mut of = vec![0u64; td.lab.len()];
+    let mut active: Vec<(f64, usize)> = cuts
+        .cuts
+        .iter()
+        .zip(cuts.sigma)
+        .enumerate()
+        .filter(|(_, (c, &s))| {
+            s > 1e-9 && c.iter().filter(|j| td.lab.binary_search(j).is_ok()).count() >= 2
+        })
+        .map(|(i, (_, &s))| (s, i))
+        .collect();
+    active.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    active.truncate(64);
+    for (b, &(_, i)) in active.iter().enumerate() {
+        for j in &cuts.cuts[i] {
+            if let Ok(c) = td.lab.binary_search(j) {
+                of[c] |= 1 << b;
+            }
+        }
+    }
+    (of, active.iter().map(|a| a.0).collect())
+}
+
+/// What a label pays for the cuts of `bits` (those whose parity a visit
+/// turns even), at `price` a bit.
+fn pay(price: &[f64], bits: u64) -> f64 {
+    if bits == 0 {
+        return 0.0;
+    }
+    set_bits(&[bits]).map(|b| price[b]).sum()
+}
+
 fn forward_path<const W: usize>(
     arena: &[Label<W>],
     td: &TechData,
@@ -1179,13 +1233,15 @@ fn forward_path<const W: usize>(
 fn price_w<const W: usize>(
     inst: &Instance,
     td: &TechData,
-    pi: &[f64],
+    (pi, cuts): (&[f64], CutPrices),
     threshold: f64,
     lim: &PriceLimits,
     pos: Vec<u32>,
     mode: Mode,
 ) -> PriceResult {
     let all = mode == Mode::All;
+    let (sr_of, sr_price) = cut_bits(td, cuts);
+    let pay = |bits: u64| pay(&sr_price, bits);
     let memory = if all {
         Memory::<W>::every(td.lab.len())
     } else {
@@ -1264,6 +1320,7 @@ fn price_w<const W: usize>(
         must: 0,
         close: false,
         skip: false,
+        sr: 0,
     });
     heap.push(Key(f64::NEG_INFINITY, 0));
     let mut exact = true;
@@ -1348,10 +1405,12 @@ fn price_w<const W: usize>(
             let bucket = &mut buckets[bucket_of(nl.node, nl.next_fixed)];
             for e in bucket.iter() {
                 // an earlier label may not be able to end here when a later
-                // one can (split shifts, return home): that is compared too
+                // one can (split shifts, return home): that is compared too.
+                // Cuts it is halfway through and the other is not may
+                // still cost it their price.
                 if e.must == nl.must
                     && (e.close || !nl.close)
-                    && e.rp >= nl.rp - 1e-9
+                    && e.rp - pay(e.sr & !nl.sr) >= nl.rp - 1e-9
                     && e.busy <= nl.busy
                     && e.prev_end <= nl.prev_end
                     && subset(&arena[e.id as usize].visited, &nl.visited)
@@ -1363,7 +1422,7 @@ fn price_w<const W: usize>(
             bucket.retain(|e| {
                 let dominated = nl.must == e.must
                     && (nl.close || !e.close)
-                    && nl.rp >= e.rp - 1e-9
+                    && nl.rp - pay(nl.sr & !e.sr) >= e.rp - 1e-9
                     && nl.busy <= e.busy
                     && nl.prev_end <= e.prev_end
                     && subset(&nl.visited, &arena[e.id as usize].visited);
@@ -1396,6 +1455,7 @@ fn price_w<const W: usize>(
                 id,
                 must: nl.must,
                 close: nl.close,
+                sr: nl.sr,
             });
             heap.push(Key(nl.busy, id));
             arena.push(nl);
@@ -1427,6 +1487,7 @@ fn price_w<const W: usize>(
                     // a fixed last stop keeps its time: no return-home check
                     close: true,
                     skip: false,
+                    sr: l.sr,
                 };
                 push(&mut arena, &mut heap, nl);
             }
@@ -1499,12 +1560,13 @@ fn price_w<const W: usize>(
                 prev_end: end,
                 busy: l.busy.max(end),
                 visited,
-                rp: l.rp + red[c] - dc * leg,
+                rp: l.rp + red[c] - dc * leg - pay(l.sr & sr_of[c]),
                 parent: idx,
                 alive: true,
                 must: l.must | mand_bit[c],
                 close,
                 skip: false,
+                sr: l.sr ^ sr_of[c],
             };
             push(&mut arena, &mut heap, nl);
         }
@@ -1519,6 +1581,7 @@ fn price_w<const W: usize>(
                 mid,
                 lim,
                 completion: &completion,
+                sr: (&sr_of, &sr_price),
             },
             &arena,
             &memory,
@@ -1612,8 +1675,8 @@ mod tests {
     use autodispatch_model::Instance;
 
     use super::{
-        bidir, close_start, memory_positions, price, price_w, PriceLimits, Skip, TechData,
-        MAX_LABEL_JOBS, NONE, WORDS,
+        bidir, close_start, memory_positions, price, price_w, CutPrices, PriceLimits, Skip,
+        TechData, MAX_LABEL_JOBS, NONE, WORDS,
     };
 
     /// Days with blocked time, split shifts and fixed stops (even seeds),
@@ -1717,8 +1780,9 @@ mod tests {
                         let lim = no_limits(200_000, bidirectional);
                         let full = (0..td.lab.len() as u32).collect();
                         let a = price(&inst, &td, &pi, 0.0, &lim);
+                        let none = (pi.as_slice(), CutPrices::NONE);
                         let b =
-                            price_w::<WORDS>(&inst, &td, &pi, 0.0, &lim, full, super::Mode::Best);
+                            price_w::<WORDS>(&inst, &td, none, 0.0, &lim, full, super::Mode::Best);
                         let at = format!("seed {seed} tech {t} both ways {bidirectional}");
                         assert!(a.exact && b.exact, "{at}");
                         assert_eq!(a.best.to_bits(), b.best.to_bits(), "{at}");

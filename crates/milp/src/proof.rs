@@ -3,7 +3,10 @@
 //! With dual prices `(π, μ)` of the master LP (π ≥ 0; μ ≥ 0 where a
 //! technician may stay home), any plan `S` is worth
 //! `Σ_{r∈S} rc(r) + Σ_{j∈r} π_j + μ_t ≤ D + Σ_{r∈S} rc(r)`, where `rc` is a
-//! route's reduced value and `D = Σ_j π_j + Σ_t μ_t`. Let `c_t` be the best
+//! route's reduced value and `D = Σ_j π_j + Σ_t μ_t`. With subset-row
+//! cuts (prices `σ ≥ 0`) a route's reduced value also pays the cuts it
+//! counts in, and `D` adds `Σ σ`: a plan's routes count at most once in
+//! each cut, so the inequality holds as before. Let `c_t` be the best
 //! reduced value of technician `t` (at least 0 where it may stay home). A
 //! plan worth more than the incumbent's `v` then has, for each of its
 //! routes, `rc(r) > v − D − Σ_{t'≠t} c_{t'}`. Once column generation has
@@ -19,6 +22,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use crate::column::Column;
+use crate::cuts::CutPrices;
 use crate::master::Shape;
 use crate::pricing::{enumerate, TechData};
 use crate::{par_map, Pool};
@@ -41,12 +45,12 @@ pub(crate) fn within_gap(
     techs: &[&TechData],
     twins: &[Vec<usize>],
     pool: &mut Pool,
-    duals: (&[f64], &[f64]),
+    duals: (&[f64], &[f64], CutPrices),
     value: f64,
     limits: (usize, usize, usize, Instant),
     threads: usize,
 ) -> bool {
-    let (pi, mu) = duals;
+    let (pi, mu, cuts) = duals;
     let (max_labels, max_routes, keep, deadline) = limits;
     // μ of a technician who may stay home counts as at least 0, as the
     // argument needs; the routes' reduced values are then taken against it
@@ -59,7 +63,8 @@ pub(crate) fn within_gap(
             }
         })
         .collect();
-    let d: f64 = shape.rows.iter().map(|&j| pi[j]).sum::<f64>() + mu.iter().sum::<f64>();
+    let d: f64 =
+        shape.rows.iter().map(|&j| pi[j]).sum::<f64>() + mu.iter().sum::<f64>() + cuts.total();
     let margin = 1e-6 * d.abs().max(1.0);
     let gap = (d - value).max(0.0);
     // one technician's list incomplete and there is no proof: the others
@@ -73,13 +78,13 @@ pub(crate) fn within_gap(
         // them sets the threshold for all
         let low = twins[td.t].iter().map(|&u| mu[u]).fold(mu[td.t], f64::min);
         let thr = low - gap - margin;
-        let mut r = enumerate(inst, td, pi, thr, max_labels, max_routes, deadline);
+        let mut r = enumerate(inst, td, (pi, cuts), thr, max_labels, max_routes, deadline);
         let routes = std::mem::take(&mut r.routes);
         let mut best = r.best;
         let mut complete = r.exact;
         let mut variant = Vec::new();
         if let Some(v) = td.ts_variant.as_deref() {
-            let r2 = enumerate(inst, v, pi, thr, max_labels, max_routes, deadline);
+            let r2 = enumerate(inst, v, (pi, cuts), thr, max_labels, max_routes, deadline);
             complete &= r2.exact;
             best = best.max(r2.best);
             variant = r2.routes;

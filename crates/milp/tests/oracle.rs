@@ -186,7 +186,14 @@ fn routes_enumerated_within_the_gap_prove_the_optimum() {
             2 + (seed % 2) as usize,
         );
         let inst = Instance::new(&p);
-        let with = Milp::default().run(&inst, &opts(5), None).expect("milp");
+        // (cuts close some of these gaps first: this is the enumeration's
+        // own proof)
+        let with = Milp {
+            cuts: false,
+            ..Milp::default()
+        }
+        .run(&inst, &opts(5), None)
+        .expect("milp");
         assert_clean(&p, &inst, &with.solution, &format!("seed {seed}"));
         if !with
             .solution
@@ -207,6 +214,7 @@ fn routes_enumerated_within_the_gap_prove_the_optimum() {
         );
         let without = Milp {
             enumerate: false,
+            cuts: false,
             ..Milp::default()
         }
         .run(&inst, &opts(5), None)
@@ -216,4 +224,67 @@ fn routes_enumerated_within_the_gap_prove_the_optimum() {
         closed += usize::from(lp_bound > opt + 1e-6 * opt.abs().max(1.0));
     }
     assert!(closed >= 3, "only {closed} gaps closed by enumeration");
+}
+
+/// Subset-row cuts are valid for every plan: with them the bound may
+/// fall below the LP's, never below the brute-force optimum. Days where
+/// the LP packs halves of routes around three jobs get cuts, and there
+/// the bound falls (the enumeration is off, so the bound is the LP's).
+#[test]
+fn subset_row_cuts_lower_the_bound_but_never_below_the_optimum() {
+    let (mut cut, mut lower) = (0, 0);
+    for seed in 0..1000u64 {
+        let p = random_day(
+            7000 + seed,
+            7 + (seed % 2) as usize,
+            2 + (seed % 2) as usize,
+        );
+        let inst = Instance::new(&p);
+        let run = |cuts| {
+            Milp {
+                enumerate: false,
+                cuts,
+                ..Milp::default()
+            }
+            .run(&inst, &opts(5), None)
+            .expect("milp")
+        };
+        let with = run(true);
+        assert_clean(&p, &inst, &with.solution, &format!("seed {seed}"));
+        if with.cuts == 0 {
+            continue;
+        }
+        cut += 1;
+        let (opt, _) = brute_force(&inst).expect("a tiny day");
+        let tol = 1e-6 * opt.abs().max(1.0);
+        let bound = with.solution.bound.expect("a bound");
+        assert!(
+            bound >= opt - tol,
+            "seed {seed}: bound {bound} below the optimum {opt}"
+        );
+        let without = run(false).solution.bound.expect("a bound");
+        // the same rounds up to the cuts, whose rounds only lower it
+        assert!(
+            bound <= without + tol,
+            "seed {seed}: {bound} above {without} without cuts"
+        );
+        lower += usize::from(bound < without - tol);
+        // and the enumeration within the gap the cuts leave proves only
+        // the optimum
+        let both = Milp::default().run(&inst, &opts(5), None).expect("milp");
+        let bound = both.solution.bound.expect("a bound");
+        assert!(
+            bound >= opt - tol,
+            "seed {seed}: bound {bound} below the optimum {opt}"
+        );
+        assert!(
+            both.solution.status != SolverStatus::Optimal || (both.objective - opt).abs() <= tol,
+            "seed {seed}: {} called optimal against {opt}",
+            both.objective
+        );
+    }
+    assert!(
+        cut >= 15 && lower >= 8,
+        "{cut} days with cuts, {lower} with a lower bound"
+    );
 }

@@ -3,15 +3,17 @@
 //! jobs when the jobs it lacks add nothing; what one labelling of a
 //! technician learns about cycles, carried to another; and labelling
 //! from both ends of the day, which must prove what labelling forward does;
-//! and the enumeration of every route above a threshold.
+//! the enumeration of every route above a threshold; and routes paying
+//! the subset-row cuts they count in.
 
 mod common;
 
 use std::time::{Duration, Instant};
 
 use autodispatch_milp::column::Column;
+use autodispatch_milp::cuts::{Cut, CutPrices};
 use autodispatch_milp::pricing::{
-    enumerate, price, PriceLimits, PriceResult, Skip, TechData, MAX_LABEL_JOBS,
+    enumerate, price, price_cut, PriceLimits, PriceResult, Skip, TechData, MAX_LABEL_JOBS,
 };
 use autodispatch_model::route::RouteStop;
 use autodispatch_model::Instance;
@@ -346,11 +348,12 @@ fn enumeration_returns_exactly_the_routes_above_the_threshold() {
             // a threshold between the fourth and the last route
             let thr = (all[3].1 + all[all.len() - 1].1) / 2.0;
             let far = Instant::now() + Duration::from_secs(60);
-            let got = enumerate(&inst, &td, &pi, thr, 2_000_000, 100_000, far);
+            let none = (pi.as_slice(), CutPrices::NONE);
+            let got = enumerate(&inst, &td, none, thr, 2_000_000, 100_000, far);
             assert!(got.exact, "seed {seed} tech {t}: enumeration cut short");
             // cut by its label or route limit, a list is never called complete
-            assert!(!enumerate(&inst, &td, &pi, thr, 2, 100_000, far).exact);
-            assert!(!enumerate(&inst, &td, &pi, thr, 2_000_000, 2, far).exact);
+            assert!(!enumerate(&inst, &td, none, thr, 2, 100_000, far).exact);
+            assert!(!enumerate(&inst, &td, none, thr, 2_000_000, 2, far).exact);
             // the empty route counts, at 0
             let best = all[0].1.max(0.0);
             assert!(
@@ -397,4 +400,94 @@ fn enumeration_returns_exactly_the_routes_above_the_threshold() {
         dominated >= 3,
         "only {dominated} technicians had two orders of one set above the threshold"
     );
+}
+
+/// A route pays each subset-row cut it visits two or more jobs of. The
+/// labelling tracks that as one bit of parity a cut, and a label halfway
+/// through a cut may not dominate one that is not unless it is better by
+/// the cut's price: the best route it proves, forwards and from both
+/// ends, and the routes an enumeration lists, must be those of every
+/// order of every subset of jobs net of what they pay.
+#[test]
+fn routes_pay_the_cuts_they_count_in() {
+    let (mut checked, mut paid) = (0, 0);
+    for seed in 0..60 {
+        let inst = skippable_day(seed, 7, 2);
+        let pi: Vec<f64> = common::prices(&inst, seed)
+            .iter()
+            .map(|x| x * 0.3)
+            .collect();
+        for t in 0..inst.techs.len() {
+            let td = TechData::new(&inst, t, MAX_LABEL_JOBS, MAX_LABEL_JOBS);
+            if !td.fixed.is_empty() || td.ts_variant.is_some() || td.cands.len() < 4 {
+                continue;
+            }
+            // cuts over the technician's jobs, at prices near a job's worth
+            let c = &td.cands;
+            let n = c.len();
+            let cuts: Vec<Cut> = (0..4)
+                .map(|k| {
+                    let i = (seed as usize + 3 * k) % n;
+                    let mut cut = [c[i], c[(i + 1 + k) % n], c[(i + 2 + 2 * k) % n]];
+                    cut.sort_unstable();
+                    cut
+                })
+                .filter(|cut| cut[0] != cut[1] && cut[1] != cut[2])
+                .collect();
+            let sigma: Vec<f64> = (0..cuts.len())
+                .map(|k| 40.0 + 30.0 * ((seed as usize + k) % 4) as f64)
+                .collect();
+            let prices = CutPrices {
+                cuts: &cuts,
+                sigma: &sigma,
+            };
+            let mut all: Vec<(Vec<usize>, f64)> = every_route(&inst, &td, &pi)
+                .into_iter()
+                .map(|(seq, rp)| {
+                    let pay = prices.penalty(&seq);
+                    paid += usize::from(pay > 0.0);
+                    (seq, rp - pay)
+                })
+                .collect();
+            if all.len() < 4 {
+                continue;
+            }
+            all.sort_by(|a, b| b.1.total_cmp(&a.1));
+            let best = all[0].1.max(0.0);
+            let tol = 1e-6 * best.abs().max(1.0);
+            for bidirectional in [false, true] {
+                let lim = PriceLimits {
+                    bidirectional,
+                    ..limits(Skip::Never)
+                };
+                let got = price_cut(&inst, &td, &pi, prices, 0.0, &lim);
+                assert!(got.exact, "seed {seed} tech {t}");
+                assert!(
+                    (got.best - best).abs() <= tol,
+                    "seed {seed} tech {t} (both ends: {bidirectional}): best {} against {best}",
+                    got.best
+                );
+            }
+            let thr = (all[3].1 + all[all.len() - 1].1) / 2.0;
+            let far = Instant::now() + Duration::from_secs(60);
+            let got = enumerate(&inst, &td, (&pi, prices), thr, 2_000_000, 100_000, far);
+            assert!(got.exact);
+            let listed: Vec<Vec<usize>> = got
+                .routes
+                .iter()
+                .map(|r| r.iter().map(|s| s.job).collect())
+                .collect();
+            let near = 1e-6 * thr.abs().max(1.0);
+            for (seq, rp) in &all {
+                let found = listed.contains(seq);
+                assert!(
+                    found == (*rp > thr) || (rp - thr).abs() <= near,
+                    "seed {seed} tech {t}: route {seq:?} ({rp}) against {thr}: listed {found}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 30, "only {checked} technicians checked");
+    assert!(paid >= 1000, "only {paid} routes paid a cut");
 }

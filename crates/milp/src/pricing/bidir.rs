@@ -22,7 +22,7 @@ use std::time::Instant;
 use autodispatch_model::Instance;
 
 use super::{
-    fill, knapsack_items, order_by, step, subset, working_day, Completion, Key, Label, Legs,
+    fill, knapsack_items, order_by, pay, step, subset, working_day, Completion, Key, Label, Legs,
     Memory, PriceLimits, Tally, TechData, NONE,
 };
 
@@ -43,6 +43,8 @@ pub(super) struct Back<const W: usize> {
     /// The next label towards the end of the day.
     pub parent: u32,
     alive: bool,
+    /// Subset-row cuts visited an odd number of times, one bit each.
+    sr: u64,
 }
 
 /// What one pricing call shares with its backward half.
@@ -57,6 +59,8 @@ pub(super) struct Side<'a> {
     pub lim: &'a PriceLimits,
     /// The forward labels' completion bound.
     pub completion: &'a Completion,
+    /// The subset-row cuts' bits of each labelling job, and their prices.
+    pub sr: (&'a [u64], &'a [f64]),
 }
 
 /// The latest start of job `j` by technician `t` no later than `by` that
@@ -202,6 +206,7 @@ pub(super) fn backward_and_join<const W: usize>(
     exact: &mut bool,
 ) -> Vec<Back<W>> {
     let (inst, td, red, lim) = (side.inst, side.td, side.red, side.lim);
+    let (sr_of, sr_price) = side.sr;
     let t = td.t;
     let tech = &inst.techs[t];
     let n = td.lab.len();
@@ -223,13 +228,16 @@ pub(super) fn backward_and_join<const W: usize>(
         }
         let bucket = &mut buckets[nb.node as usize];
         for &(rp, ls, id) in bucket.iter() {
-            if rp >= nb.rp - 1e-9 && ls >= nb.ls && subset(&back[id as usize].visited, &nb.visited)
+            let o = &back[id as usize];
+            if rp - pay(sr_price, o.sr & !nb.sr) >= nb.rp - 1e-9
+                && ls >= nb.ls
+                && subset(&o.visited, &nb.visited)
             {
                 return;
             }
         }
         bucket.retain(|&(rp, ls, id)| {
-            let dominated = nb.rp >= rp - 1e-9
+            let dominated = nb.rp - pay(sr_price, nb.sr & !back[id as usize].sr) >= rp - 1e-9
                 && nb.ls >= ls
                 && subset(&nb.visited, &back[id as usize].visited);
             if dominated {
@@ -272,6 +280,7 @@ pub(super) fn backward_and_join<const W: usize>(
             visited,
             parent: NONE,
             alive: true,
+            sr: sr_of[c],
         };
         push(&mut back, &mut buckets, &mut heap, tally, nb);
     }
@@ -320,10 +329,11 @@ pub(super) fn backward_and_join<const W: usize>(
             let nb = Back {
                 node: c as u32,
                 ls,
-                rp: b.rp + red[c] - dc * leg,
+                rp: b.rp + red[c] - dc * leg - pay(sr_price, b.sr & sr_of[c]),
                 visited,
                 parent: idx,
                 alive: true,
+                sr: b.sr ^ sr_of[c],
             };
             push(&mut back, &mut buckets, &mut heap, tally, nb);
         }
@@ -412,7 +422,10 @@ pub(super) fn backward_and_join<const W: usize>(
                 {
                     continue;
                 }
-                tally.route(v, fi, bi);
+                // cuts both halves are halfway through: one more visit each
+                // (the halves come best first without it, so the cutoff
+                // above stays a bound)
+                tally.route(v - pay(sr_price, l.sr & b.sr), fi, bi);
             }
         }
     }
