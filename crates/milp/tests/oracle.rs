@@ -9,6 +9,7 @@ use autodispatch_model::{Instance, Solver, SolverStatus};
 use autodispatch_testkit::random_day;
 use common::{
     assert_clean, opts, route_model_against_brute_force, route_model_against_brute_force_on,
+    tiny_day,
 };
 
 #[test]
@@ -180,12 +181,7 @@ fn the_bound_is_above_any_other_plan_greedy_included() {
 fn routes_enumerated_within_the_gap_prove_the_optimum() {
     let mut closed = 0;
     for seed in 0..400u64 {
-        let p = random_day(
-            5000 + seed,
-            7 + (seed % 2) as usize,
-            2 + (seed % 2) as usize,
-        );
-        let inst = Instance::new(&p);
+        let (p, inst) = tiny_day(5000 + seed);
         // (cuts close some of these gaps first: this is the enumeration's
         // own proof)
         let with = Milp {
@@ -234,12 +230,7 @@ fn routes_enumerated_within_the_gap_prove_the_optimum() {
 fn subset_row_cuts_lower_the_bound_but_never_below_the_optimum() {
     let (mut cut, mut lower) = (0, 0);
     for seed in 0..1000u64 {
-        let p = random_day(
-            7000 + seed,
-            7 + (seed % 2) as usize,
-            2 + (seed % 2) as usize,
-        );
-        let inst = Instance::new(&p);
+        let (p, inst) = tiny_day(7000 + seed);
         let run = |cuts| {
             Milp {
                 enumerate: false,

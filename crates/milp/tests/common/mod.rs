@@ -18,6 +18,14 @@ pub fn opts(secs: u64) -> SolveOptions {
     }
 }
 
+/// A day small enough for brute force: 7 or 8 jobs, 2 or 3 technicians,
+/// by the seed.
+pub fn tiny_day(seed: u64) -> (Problem, Instance) {
+    let p = random_day(seed, 7 + (seed % 2) as usize, 2 + (seed % 2) as usize);
+    let inst = Instance::new(&p);
+    (p, inst)
+}
+
 /// Builds the plan of `sol` and fails unless the checker finds it clean.
 pub fn assert_clean(p: &Problem, inst: &Instance, sol: &Solution, what: &str) {
     let plan = build_plan(
