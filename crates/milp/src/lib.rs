@@ -1694,8 +1694,8 @@ const ENUMERATE_LABELS: usize = 5_000_000;
 
 /// Weight of the best bound's duals in the smoothed pricing point.
 const SMOOTHING: f64 = 0.5;
-/// Most subset-row cuts in the master: a labelling tracks each cut's
-/// parity in one bit of a word.
+/// Most subset-row cuts in the master (a technician's labelling tracks
+/// the parity of the 32 dearest it can pay, one bit each).
 const MAX_CUTS: usize = 64;
 /// Least violation of a subset-row cut worth its row and its bit.
 const CUT_VIOLATION: f64 = 0.05;

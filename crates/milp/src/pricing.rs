@@ -649,7 +649,8 @@ pub struct PriceResult {
 struct Label<const W: usize> {
     node: u32,
     next_fixed: u32,
-    loc: usize,
+    /// (a `u32`, with `sr` one, keeps a one-word label in 64 bytes)
+    loc: u32,
     has_prev: bool,
     prev_end: f64,
     busy: f64,
@@ -665,7 +666,7 @@ struct Label<const W: usize> {
     /// A skipped technician-specific fixed stop: no stop of the route.
     skip: bool,
     /// Subset-row cuts visited an odd number of times, one bit each.
-    sr: u64,
+    sr: u32,
 }
 
 /// A live label as its bucket keeps it: what dominance compares first,
@@ -679,7 +680,6 @@ struct Entry {
     id: u32,
     must: u8,
     close: bool,
-    sr: u64,
 }
 
 const NONE: u32 = u32::MAX;
@@ -1166,11 +1166,11 @@ impl<const W: usize> Memory<W> {
 /// The stops of the route ending with label `idx`, and the local indices
 /// of its movable jobs, in visiting order.
 /// The subset-row cuts a technician's routes can pay (a price, and two
-/// of their jobs among its labelling jobs), at most 64, dearest first:
+/// of their jobs among its labelling jobs), at most 32, dearest first:
 /// each labelling job's bits, and each bit's price. A cut left out is
 /// not paid, which only raises reduced values, so bounds stay bounds.
-fn cut_bits(td: &TechData, cuts: CutPrices) -> (Vec<u64>, Vec<f64>) {
-    let mut of = vec![0u64; td.lab.len()];
+fn cut_bits(td: &TechData, cuts: CutPrices) -> (Vec<u32>, Vec<f64>) {
+    let mut of = vec![0u32; td.lab.len()];
     let mut active: Vec<(f64, usize)> = cuts
         .cuts
         .iter()
@@ -1182,7 +1182,7 @@ fn cut_bits(td: &TechData, cuts: CutPrices) -> (Vec<u64>, Vec<f64>) {
         .map(|(i, (_, &s))| (s, i))
         .collect();
     active.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    active.truncate(64);
+    active.truncate(32);
     for (b, &(_, i)) in active.iter().enumerate() {
         for j in &cuts.cuts[i] {
             if let Ok(c) = td.lab.binary_search(j) {
@@ -1195,11 +1195,11 @@ fn cut_bits(td: &TechData, cuts: CutPrices) -> (Vec<u64>, Vec<f64>) {
 
 /// What a label pays for the cuts of `bits` (those whose parity a visit
 /// turns even), at `price` a bit.
-fn pay(price: &[f64], bits: u64) -> f64 {
+fn pay(price: &[f64], bits: u32) -> f64 {
     if bits == 0 {
         return 0.0;
     }
-    set_bits(&[bits]).map(|b| price[b]).sum()
+    set_bits(&[u64::from(bits)]).map(|b| price[b]).sum()
 }
 
 fn forward_path<const W: usize>(
@@ -1241,7 +1241,12 @@ fn price_w<const W: usize>(
 ) -> PriceResult {
     let all = mode == Mode::All;
     let (sr_of, sr_price) = cut_bits(td, cuts);
-    let pay = |bits: u64| pay(&sr_price, bits);
+    let pay = |bits: u32| pay(&sr_price, bits);
+    // what is left of dominance once bucket, time and value have passed:
+    // the visited jobs, and the cuts `a` is halfway through and `b` not
+    let dominates = |a: &Label<W>, b: &Label<W>| {
+        subset(&a.visited, &b.visited) && a.rp - pay(a.sr & !b.sr) >= b.rp - 1e-9
+    };
     let memory = if all {
         Memory::<W>::every(td.lab.len())
     } else {
@@ -1309,7 +1314,7 @@ fn price_w<const W: usize>(
     arena.push(Label {
         node: 0,
         next_fixed: 0,
-        loc: tech.start_loc,
+        loc: tech.start_loc as u32,
         has_prev: false,
         prev_end: f64::NEG_INFINITY,
         busy: f64::NEG_INFINITY,
@@ -1363,7 +1368,7 @@ fn price_w<const W: usize>(
         // close the route here
         if l.next_fixed as usize == m && l.node != 0 && l.must == full {
             let home = if inst.return_home {
-                inst.drive(l.loc, tech.home)
+                inst.drive(l.loc as usize, tech.home)
             } else {
                 0.0
             };
@@ -1407,13 +1412,15 @@ fn price_w<const W: usize>(
                 // an earlier label may not be able to end here when a later
                 // one can (split shifts, return home): that is compared too.
                 // Cuts it is halfway through and the other is not may
-                // still cost it their price.
+                // still cost it their price (which only lowers its value,
+                // so the entry's value is compared first, and the arena's
+                // label, with its cuts, last).
                 if e.must == nl.must
                     && (e.close || !nl.close)
-                    && e.rp - pay(e.sr & !nl.sr) >= nl.rp - 1e-9
+                    && e.rp >= nl.rp - 1e-9
                     && e.busy <= nl.busy
                     && e.prev_end <= nl.prev_end
-                    && subset(&arena[e.id as usize].visited, &nl.visited)
+                    && dominates(&arena[e.id as usize], &nl)
                 {
                     return;
                 }
@@ -1422,10 +1429,10 @@ fn price_w<const W: usize>(
             bucket.retain(|e| {
                 let dominated = nl.must == e.must
                     && (nl.close || !e.close)
-                    && nl.rp - pay(nl.sr & !e.sr) >= e.rp - 1e-9
+                    && nl.rp >= e.rp - 1e-9
                     && nl.busy <= e.busy
                     && nl.prev_end <= e.prev_end
-                    && subset(&nl.visited, &arena[e.id as usize].visited);
+                    && dominates(&nl, &arena[e.id as usize]);
                 if dominated {
                     arena[e.id as usize].alive = false;
                 }
@@ -1455,7 +1462,6 @@ fn price_w<const W: usize>(
                 id,
                 must: nl.must,
                 close: nl.close,
-                sr: nl.sr,
             });
             heap.push(Key(nl.busy, id));
             arena.push(nl);
@@ -1467,7 +1473,7 @@ fn price_w<const W: usize>(
             let job = &inst.jobs[f.job];
             let start = f.fixed.unwrap_or(0.0);
             let end = start + job.duration;
-            let leg = inst.drive(l.loc, job.loc);
+            let leg = inst.drive(l.loc as usize, job.loc);
             // a technician-specific stop (variant): kept here unless it was
             // visited moved, or skipped to be visited moved later
             let ts_bit = td.fixed_lab[k].map_or(0, |c| mand_bit[c]);
@@ -1475,7 +1481,7 @@ fn price_w<const W: usize>(
                 let nl = Label {
                     node: (1 + n + k) as u32,
                     next_fixed: (k + 1) as u32,
-                    loc: job.loc,
+                    loc: job.loc as u32,
                     has_prev: true,
                     prev_end: end,
                     busy: l.busy.max(end),
@@ -1535,7 +1541,7 @@ fn price_w<const W: usize>(
             let leg = if from_job {
                 leg
             } else {
-                inst.drive(l.loc, inst.jobs[td.lab[c]].loc)
+                inst.drive(l.loc as usize, inst.jobs[td.lab[c]].loc)
             };
             let Some(st) = step(inst, td, &l, c, leg) else {
                 continue;
@@ -1555,7 +1561,7 @@ fn price_w<const W: usize>(
             let nl = Label {
                 node: (1 + c) as u32,
                 next_fixed: l.next_fixed,
-                loc: job.loc,
+                loc: job.loc as u32,
                 has_prev: true,
                 prev_end: end,
                 busy: l.busy.max(end),

@@ -44,7 +44,7 @@ pub(super) struct Back<const W: usize> {
     pub parent: u32,
     alive: bool,
     /// Subset-row cuts visited an odd number of times, one bit each.
-    sr: u64,
+    sr: u32,
 }
 
 /// What one pricing call shares with its backward half.
@@ -60,7 +60,7 @@ pub(super) struct Side<'a> {
     /// The forward labels' completion bound.
     pub completion: &'a Completion,
     /// The subset-row cuts' bits of each labelling job, and their prices.
-    pub sr: (&'a [u64], &'a [f64]),
+    pub sr: (&'a [u32], &'a [f64]),
 }
 
 /// The latest start of job `j` by technician `t` no later than `by` that
@@ -400,7 +400,7 @@ pub(super) fn backward_and_join<const W: usize>(
             let leg = if from_job {
                 leg
             } else {
-                inst.drive(l.loc, inst.jobs[j].loc)
+                inst.drive(l.loc as usize, inst.jobs[j].loc)
             };
             let ub = l.rp - dc * leg + back[first as usize].rp;
             if ub <= tally.cutoff {
