@@ -1035,7 +1035,7 @@ enum Mode {
 fn label(
     inst: &Instance,
     td: &TechData,
-    pi: (&[f64], CutPrices),
+    prices: (&[f64], CutPrices),
     threshold: f64,
     lim: &PriceLimits,
     pos: Vec<u32>,
@@ -1043,11 +1043,11 @@ fn label(
     mode: Mode,
 ) -> PriceResult {
     match bits {
-        0..=64 => price_w::<1>(inst, td, pi, threshold, lim, pos, mode),
-        65..=128 => price_w::<2>(inst, td, pi, threshold, lim, pos, mode),
-        129..=256 => price_w::<4>(inst, td, pi, threshold, lim, pos, mode),
-        257..=512 => price_w::<8>(inst, td, pi, threshold, lim, pos, mode),
-        _ => price_w::<WORDS>(inst, td, pi, threshold, lim, pos, mode),
+        0..=64 => price_w::<1>(inst, td, prices, threshold, lim, pos, mode),
+        65..=128 => price_w::<2>(inst, td, prices, threshold, lim, pos, mode),
+        129..=256 => price_w::<4>(inst, td, prices, threshold, lim, pos, mode),
+        257..=512 => price_w::<8>(inst, td, prices, threshold, lim, pos, mode),
+        _ => price_w::<WORDS>(inst, td, prices, threshold, lim, pos, mode),
     }
 }
 
@@ -1163,8 +1163,6 @@ impl<const W: usize> Memory<W> {
     }
 }
 
-/// The stops of the route ending with label `idx`, and the local indices
-/// of its movable jobs, in visiting order.
 /// The subset-row cuts a technician's routes can pay (a price, and two
 /// of their jobs among its labelling jobs), at most 32, dearest first:
 /// each labelling job's bits, and each bit's price. A cut left out is
@@ -1202,6 +1200,8 @@ fn pay(price: &[f64], bits: u32) -> f64 {
     set_bits(&[u64::from(bits)]).map(|b| price[b]).sum()
 }
 
+/// The stops of the route ending with label `idx`, and the local indices
+/// of its movable jobs, in visiting order.
 fn forward_path<const W: usize>(
     arena: &[Label<W>],
     td: &TechData,
