@@ -7,7 +7,7 @@
 //! reverse), so plans built on it are valid but may miss such a route.
 
 use crate::build::is_fixed_stop;
-use crate::instance::Instance;
+use crate::instance::{Instance, JobClass};
 use crate::plan::Visit;
 use crate::rules::{MaxDrive, ReturnHome, Rule};
 use crate::time::clock;
@@ -29,13 +29,19 @@ impl RouteStop {
 /// A solver's visits of technician `t` as route stops, in start order:
 /// fixed stops fixed (a technician-specific job the plan keeps at its
 /// current start goes back there), everything else movable. How one
-/// solver's plan becomes another's starting point.
+/// solver's plan becomes another's starting point. A technician-specific
+/// job the plan moved (off a double booking) stays where the plan has it,
+/// movable: put back at its current start, the route may not time.
 #[must_use]
 pub fn stops_of(inst: &Instance, t: usize, visits: &[Visit]) -> Vec<RouteStop> {
     let mut keyed: Vec<(f64, RouteStop)> = visits
         .iter()
         .map(|v| {
-            if is_fixed_stop(inst, v.job, t, v.start) || inst.techs[t].fixed.contains(&v.job) {
+            // a locked block of a job the optimizer may not plan (not
+            // managed, multi-technician…) is fixed whatever the plan says
+            let block = inst.techs[t].fixed.contains(&v.job)
+                && inst.jobs[v.job].class != JobClass::TechSpecific;
+            if is_fixed_stop(inst, v.job, t, v.start) || block {
                 let at = inst.jobs[v.job].assignment.map_or(v.start, |a| a.1);
                 (
                     at,
