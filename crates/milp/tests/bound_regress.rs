@@ -106,22 +106,54 @@ fn bound_is_above_greedy_and_milp_on_random_small_days() {
     }
 }
 
+/// T1 works 08:00–12:00 and 13:00–17:00 and must be home by the end of
+/// the shift of its last stop. Job A, an hour's drive from home, takes
+/// 2.5 h and may start 08:00–16:00: at its earliest start (09:00) it ends
+/// at 11:30 and T1 would be home at 12:30, after the morning shift, so it
+/// has to wait for the afternoon (13:00–15:30, home at 16:30).
+const SPLIT_SHIFT_DAY: &str = r#"{
+  "schema": "dispatch-problem/1",
+  "name": "split-shift-last-stop",
+  "now": "2026-11-26T07:00",
+  "business_hours": {"start": "2026-11-26T08:00", "end": "2026-11-26T18:00"},
+  "settings": {"drive_cost_per_minute": 1.0, "return_home": true},
+  "travel": {"model": "matrix", "minutes": [[0, 60], [60, 0]]},
+  "technicians": [
+    {"id": "T1", "shifts": [
+      {"start": "2026-11-26T08:00", "end": "2026-11-26T12:00", "kind": "regular"},
+      {"start": "2026-11-26T13:00", "end": "2026-11-26T18:00", "kind": "regular"}]}
+  ],
+  "jobs": [
+    {"id": "A", "job_type": "repair", "arrival_window": {"start": "2026-11-26T08:00", "end": "2026-11-26T16:00"},
+     "duration_minutes": 150, "value": 1000, "status": "scheduled"}
+  ]
+}"#;
+
 #[test]
 fn a_last_stop_may_wait_for_a_later_shift_to_get_home_in_time() {
-    // random_day(60057, 14, 3): the best plan ends a route in the afternoon
-    // shift although the job could start before the midday break, where
-    // the drive home would end after the morning shift
-    let p = random_day(60057, 14, 3);
+    let p = autodispatch_model::parse_problem(SPLIT_SHIFT_DAY).expect("the day parses");
     let inst = Instance::new(&p);
     let sol = Milp::default()
         .solve(&inst, &opts(2.0, 57))
         .expect("milp solves");
-    let routes = autodispatch_milp::warm::from_schedule(&inst, &sol.schedule);
-    let late = routes
+    let a = inst.job_index("A").expect("job A");
+    let visit = sol.schedule.routes[0]
         .iter()
-        .enumerate()
-        .filter(|(t, r)| autodispatch_model::route::schedule(&inst, *t, r).is_err())
-        .count();
-    assert!(late > 0, "no route needed a later last start");
-    assert_bound_valid(&p, 2.0, 57, "60057");
+        .find(|v| v.job == a)
+        .expect("A is worth its drive and is planned");
+    let afternoon = autodispatch_model::time::parse_time("2026-11-26T13:00").expect("a time");
+    assert!(
+        visit.start >= afternoon - 1e-6,
+        "A starts {} before 13:00",
+        visit.start
+    );
+    // timed at its earliest start, the route would not get home in time
+    let routes = autodispatch_milp::warm::from_schedule(&inst, &sol.schedule);
+    let fail = autodispatch_model::route::schedule(&inst, 0, &routes[0])
+        .expect_err("at its earliest start A ends too late to get home");
+    assert_eq!(fail.rule, autodispatch_model::rules::Rule::ReturnHome);
+    assert_eq!(sol.status, SolverStatus::Optimal);
+    assert_bound_valid(&p, 2.0, 57, "split shift");
+    // and the random day where pricing once missed such routes
+    assert_bound_valid(&random_day(60057, 14, 3), 2.0, 57, "60057");
 }
