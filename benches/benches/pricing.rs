@@ -1,6 +1,6 @@
 //! MILP pricing (`autodispatch_milp::pricing::price`, the labelling that
-//! finds new routes for the column generation) over every technician of a
-//! plain benchmark day: `cargo bench -p autodispatch-benches --bench pricing`.
+//! finds new routes for the column generation) over every technician of
+//! benchmark days: `cargo bench -p autodispatch-benches --bench pricing`.
 //!
 //! Duals are set to a fixed share of each job's weighted value, the order of
 //! magnitude they reach mid-way through the column generation (a zero dual
@@ -11,7 +11,9 @@
 //! profit left out only where that loses no route; up to the
 //! solver's label limit), labelling forward only; `exact-both-ways` the
 //! same labelling from both ends of the day, as the solver's exact rounds
-//! run it.
+//! run it. Seed 1's jobs have arrival windows of a few hours; seed 12's
+//! may start any time of the business day (`reschedule_within:
+//! business_hours`), where labels pile up: the hard case.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -28,8 +30,8 @@ fn pricing(c: &mut Criterion) {
     let mut group = c.benchmark_group("pricing");
     group.sample_size(10);
     let defaults = Milp::default();
-    for (jobs, techs) in [(30, 6), (100, 15), (300, 40)] {
-        let inst = Instance::new(&autodispatch_testkit::bench_day(1, jobs, techs));
+    for (seed, jobs, techs) in [(1, 30, 6), (1, 100, 15), (1, 300, 40), (12, 300, 40)] {
+        let inst = Instance::new(&autodispatch_testkit::bench_day(seed, jobs, techs));
         let tds: Vec<TechData> = (0..inst.techs.len())
             .map(|t| TechData::new(&inst, t, MAX_LABEL_JOBS, defaults.ng_size))
             .collect();
@@ -38,7 +40,11 @@ fn pricing(c: &mut Criterion) {
             .iter()
             .map(|j| DUAL_SHARE * j.weighted_value)
             .collect();
-        let id = format!("{jobs}x{techs}");
+        let id = if seed == 1 {
+            format!("{jobs}x{techs}")
+        } else {
+            format!("{jobs}x{techs}-s{seed}")
+        };
         for (mode, heuristic, bidirectional) in [
             ("heuristic", true, false),
             ("exact", false, false),

@@ -1229,6 +1229,16 @@ fn forward_path<const W: usize>(
     (stops, locals)
 }
 
+/// Moves entry `i` of a bucket to its front. Most new labels are
+/// dominated (97% of 15 million on `bench_day(12, 300, 40)`, a day of
+/// whole-day windows), mostly by the few labels that dominated the last
+/// ones: checked first, they end the scan sooner (exact pricing there a
+/// quarter to a third faster, the same labels kept). Dominance does not
+/// depend on the order, so neither does an exact labelling's result.
+fn move_to_front<T>(bucket: &mut [T], i: usize) {
+    bucket[..=i].rotate_right(1);
+}
+
 #[allow(clippy::too_many_lines, clippy::cast_possible_truncation)]
 fn price_w<const W: usize>(
     inst: &Instance,
@@ -1408,7 +1418,8 @@ fn price_w<const W: usize>(
                 return;
             }
             let bucket = &mut buckets[bucket_of(nl.node, nl.next_fixed)];
-            for e in bucket.iter() {
+            for i in 0..bucket.len() {
+                let e = &bucket[i];
                 // an earlier label may not be able to end here when a later
                 // one can (split shifts, return home): that is compared too.
                 // Cuts it is halfway through and the other is not may
@@ -1422,6 +1433,7 @@ fn price_w<const W: usize>(
                     && e.prev_end <= nl.prev_end
                     && dominates(&arena[e.id as usize], &nl)
                 {
+                    move_to_front(bucket, i);
                     return;
                 }
             }

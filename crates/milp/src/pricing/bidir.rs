@@ -22,8 +22,8 @@ use std::time::Instant;
 use autodispatch_model::Instance;
 
 use super::{
-    fill, knapsack_items, order_by, pay, step, subset, working_day, Completion, Key, Label, Legs,
-    Memory, PriceLimits, Tally, TechData, NONE,
+    fill, knapsack_items, move_to_front, order_by, pay, step, subset, working_day, Completion, Key,
+    Label, Legs, Memory, PriceLimits, Tally, TechData, NONE,
 };
 
 /// Rounding tolerance of latest starts, in minutes (see the module note).
@@ -227,12 +227,15 @@ pub(super) fn backward_and_join<const W: usize>(
             return;
         }
         let bucket = &mut buckets[nb.node as usize];
-        for &(rp, ls, id) in bucket.iter() {
-            let o = &back[id as usize];
-            if rp - pay(sr_price, o.sr & !nb.sr) >= nb.rp - 1e-9
-                && ls >= nb.ls
-                && subset(&o.visited, &nb.visited)
-            {
+        for i in 0..bucket.len() {
+            let (rp, ls, id) = bucket[i];
+            // cuts only lower the entry's value: its own is compared
+            // first, the arena's label (with its cuts) last
+            if rp >= nb.rp - 1e-9 && ls >= nb.ls && {
+                let o = &back[id as usize];
+                rp - pay(sr_price, o.sr & !nb.sr) >= nb.rp - 1e-9 && subset(&o.visited, &nb.visited)
+            } {
+                move_to_front(bucket, i);
                 return;
             }
         }
