@@ -106,11 +106,12 @@ fn bound_is_above_greedy_and_milp_on_random_small_days() {
     }
 }
 
-/// T1 works 08:00–12:00 and 13:00–17:00 and must be home by the end of
+/// T1 works 08:00–12:00 and 13:00–18:00 and must be home by the end of
 /// the shift of its last stop. Job A, an hour's drive from home, takes
 /// 2.5 h and may start 08:00–16:00: at its earliest start (09:00) it ends
 /// at 11:30 and T1 would be home at 12:30, after the morning shift, so it
-/// has to wait for the afternoon (13:00–15:30, home at 16:30).
+/// has to wait for the afternoon (leaving at 13:00: 14:00–16:30, home at
+/// 17:30).
 const SPLIT_SHIFT_DAY: &str = r#"{
   "schema": "dispatch-problem/1",
   "name": "split-shift-last-stop",
