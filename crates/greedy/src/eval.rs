@@ -7,7 +7,7 @@
 //! The step below mirrors `route::schedule` rule for rule; a unit test
 //! compares the two on many random edits.
 
-use autodispatch_model::route::RouteStop;
+use autodispatch_model::route::{close_start, RouteStop};
 use autodispatch_model::rules::ReturnHome;
 use autodispatch_model::Instance;
 
@@ -23,6 +23,10 @@ pub struct Route {
     pub busy: Vec<f64>,
     /// Total drive, the drive home included.
     pub drive: f64,
+    /// The last stop's start where, too late to get home from its
+    /// earliest start's shift, it waits for a later one (`starts` keeps the
+    /// earliest, which a stop added after it is timed from).
+    pub home_start: Option<f64>,
     /// Per stop, the latest start that could still leave every later stop
     /// its place, ignoring blocked time and gaps between shifts: a bound
     /// from above, so an insertion that would push a stop past it cannot
@@ -37,6 +41,9 @@ struct Run {
     prev_end: Option<f64>,
     busy: f64,
     drive: f64,
+    /// What the last stop timed could start from: the time it was ready
+    /// and, as a first stop, its leg from the departure.
+    ready: (f64, Option<f64>),
 }
 
 /// Times one stop after `run`; `next` is the stop that follows it. `None`
@@ -51,16 +58,17 @@ fn step(
 ) -> Option<f64> {
     let job = &inst.jobs[st.job];
     let leg = inst.drive(run.loc, job.loc);
+    run.ready = match run.prev_end {
+        None => (run.busy, Some(leg)),
+        Some(e) => ((e + leg).max(run.busy), None),
+    };
     let s = if let Some(f) = st.fixed {
         f
     } else {
         if inst.max_drive.is_some_and(|m| leg > m) {
             return None;
         }
-        let s = match run.prev_end {
-            None => inst.earliest_start(t, st.job, run.busy, Some(leg)),
-            Some(e) => inst.earliest_start(t, st.job, (e + leg).max(run.busy), None),
-        }?;
+        let s = inst.earliest_start(t, st.job, run.ready.0, run.ready.1)?;
         if let Some(n) = next {
             if let Some(f) = n.fixed {
                 if s + job.duration + inst.drive(job.loc, inst.jobs[n.job].loc) > f {
@@ -78,22 +86,25 @@ fn step(
     Some(s)
 }
 
-/// The drive home after a last stop starting at `s`, or `None` when rule 7
-/// fails. Mirrors the end of `route::schedule`.
+/// The drive home after a last stop starting at `s` (`run` just past
+/// it) and the stop's start: `s`, or where rule 7 fails there, the
+/// earliest start in a later shift that gets home in time; `None` when
+/// there is none. Mirrors the end of `route::schedule`.
 #[inline]
-fn home(inst: &Instance, t: usize, last: RouteStop, s: f64, loc: usize) -> Option<f64> {
+fn home(inst: &Instance, t: usize, last: RouteStop, s: f64, run: &Run) -> Option<(f64, f64)> {
     if !inst.return_home {
-        return Some(0.0);
+        return Some((0.0, s));
     }
     let tech = &inst.techs[t];
-    let leg = inst.drive(loc, tech.home);
-    if last.fixed.is_none() {
-        let end = s + inst.jobs[last.job].duration;
-        if !ReturnHome::allows(tech, s, end, leg) {
-            return None;
-        }
+    let leg = inst.drive(run.loc, tech.home);
+    let d = inst.jobs[last.job].duration;
+    if last.fixed.is_none() && !ReturnHome::allows(tech, s, s + d, leg) {
+        return Some((
+            leg,
+            close_start(inst, t, last.job, run.ready.0, run.ready.1)?,
+        ));
     }
-    Some(leg)
+    Some((leg, s))
 }
 
 /// See [`Route::latest`].
@@ -140,6 +151,7 @@ impl Route {
             cum: Vec::with_capacity(n),
             busy: Vec::with_capacity(n),
             drive: 0.0,
+            home_start: None,
             latest: latest_starts(inst, t, &stops),
             stops,
         };
@@ -148,6 +160,7 @@ impl Route {
             prev_end: None,
             busy: f64::NEG_INFINITY,
             drive: 0.0,
+            ready: (f64::NEG_INFINITY, None),
         };
         for k in 0..n {
             let s = step(inst, t, r.stops[k], r.stops.get(k + 1).copied(), &mut run)?;
@@ -157,9 +170,26 @@ impl Route {
         }
         r.drive = run.drive;
         if let Some(&last) = r.stops.last() {
-            r.drive += home(inst, t, last, r.starts[n - 1], run.loc)?;
+            let (leg, s) = home(inst, t, last, r.starts[n - 1], &run)?;
+            r.drive += leg;
+            r.home_start = (s != r.starts[n - 1]).then_some(s);
         }
         Some(r)
+    }
+
+    /// What stop `k` could start from, as `step` finds it: the end of the
+    /// stop before it and the leg, or, as a first stop, the departure's leg.
+    fn ready_of(&self, inst: &Instance, t: usize, k: usize) -> (f64, Option<f64>) {
+        let loc = inst.jobs[self.stops[k].job].loc;
+        if k == 0 {
+            return (
+                f64::NEG_INFINITY,
+                Some(inst.drive(inst.techs[t].start_loc, loc)),
+            );
+        }
+        let pj = &inst.jobs[self.stops[k - 1].job];
+        let end = self.starts[k - 1] + pj.duration;
+        ((end + inst.drive(pj.loc, loc)).max(self.busy[k - 1]), None)
     }
 
     pub fn len(&self) -> usize {
@@ -228,6 +258,7 @@ impl Route {
                 prev_end: None,
                 busy: f64::NEG_INFINITY,
                 drive: 0.0,
+                ready: (f64::NEG_INFINITY, None),
             }
         } else {
             let k = p - 1;
@@ -249,6 +280,7 @@ impl Route {
                 prev_end: Some(self.starts[k] + pj.duration),
                 busy: self.busy[k],
                 drive: self.cum[k],
+                ready: self.ready_of(inst, t, k),
             }
         };
         let mut last_s = if p > 0 { self.starts[p - 1] } else { 0.0 };
@@ -263,7 +295,10 @@ impl Route {
             let s = step(inst, t, st, next, &mut run)?;
             if i >= n_new {
                 let k = q + i - n_new;
-                if s == self.starts[k] && run.busy == self.busy[k] {
+                // (a last stop that waits for a later shift depends on
+                // where it is ready from too)
+                let waits = k + 1 == self.stops.len() && self.home_start.is_some();
+                if s == self.starts[k] && run.busy == self.busy[k] && !waits {
                     return Some(run.drive - self.cum[k] + self.drive);
                 }
             }
@@ -277,7 +312,18 @@ impl Route {
         } else {
             self.stops[p - 1]
         };
-        Some(run.drive + home(inst, t, last, last_s, run.loc)?)
+        // with nothing timed, `run` holds what was ready for stop p - 1
+        Some(run.drive + home(inst, t, last, last_s, &run)?.0)
+    }
+
+    /// The starts `route::schedule` gives: `starts`, the last stop's from
+    /// a later shift where it waits for one to get home in time.
+    pub fn timed_starts(&self) -> Vec<f64> {
+        let mut starts = self.starts.clone();
+        if let (Some(s), Some(last)) = (self.home_start, starts.last_mut()) {
+            *last = s;
+        }
+        starts
     }
 
     /// Starts with as many stops as possible at their current assignment
@@ -287,7 +333,7 @@ impl Route {
     pub fn kept_starts(&self, inst: &Instance, t: usize) -> Vec<f64> {
         let n = self.stops.len();
         let mut pins: Vec<Option<f64>> = vec![None; n];
-        let mut starts = self.starts.clone();
+        let mut starts = self.timed_starts();
         for k in 0..n {
             if self.stops[k].fixed.is_some() {
                 continue;
@@ -317,6 +363,7 @@ impl Route {
             prev_end: None,
             busy: f64::NEG_INFINITY,
             drive: 0.0,
+            ready: (f64::NEG_INFINITY, None),
         };
         let mut starts = Vec::with_capacity(n);
         for (k, &pin) in pins.iter().enumerate() {
@@ -355,17 +402,8 @@ impl Route {
             starts.push(s);
         }
         if let Some(&last) = self.stops.last() {
-            // rule 7 holds for a movable last stop at its new start
-            if !inst.return_home || last.fixed.is_some() {
-                return Some(starts);
-            }
-            let tech = &inst.techs[t];
-            let s = starts[n - 1];
-            let end = s + inst.jobs[last.job].duration;
-            let leg = inst.drive(run.loc, tech.home);
-            if !ReturnHome::allows(tech, s, end, leg) {
-                return None;
-            }
+            // rule 7 for a movable last stop at its new start
+            starts[n - 1] = home(inst, t, last, starts[n - 1], &run)?.1;
         }
         Some(starts)
     }
@@ -398,6 +436,8 @@ mod tests {
     fn eval_agrees_with_route_schedule() {
         let mut checked = 0usize;
         let mut feasible = 0usize;
+        // routes whose last stop waits for a later shift to get home in time
+        let mut waited = 0usize;
         for seed in 0..60u64 {
             let p = autodispatch_testkit::random_day(
                 seed,
@@ -439,7 +479,8 @@ mod tests {
                                 w.drive
                             );
                             let built = Route::build(&inst, t, stops.clone()).expect("feasible");
-                            assert_eq!(built.starts, w.starts);
+                            assert_eq!(built.timed_starts(), w.starts);
+                            waited += usize::from(built.home_start.is_some());
                             // grow the route now and then so later edits see longer routes
                             if rng.gen_bool(0.5) {
                                 route = built;
@@ -454,8 +495,8 @@ mod tests {
             }
         }
         assert!(
-            checked > 10_000 && feasible > 1_000,
-            "checked {checked}, feasible {feasible}"
+            checked > 10_000 && feasible > 1_000 && waited > 0,
+            "checked {checked}, feasible {feasible}, waited {waited}"
         );
     }
 }

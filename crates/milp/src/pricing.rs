@@ -14,10 +14,10 @@ use std::collections::BinaryHeap;
 use std::time::Instant;
 
 use autodispatch_model::explain::fixed_route;
-use autodispatch_model::route::{best_insertion, RouteStop};
+use autodispatch_model::route::{best_insertion, close_start, RouteStop};
 use autodispatch_model::{Instance, JobClass};
 
-use crate::column::{close_start, Column};
+use crate::column::Column;
 use crate::cuts::CutPrices;
 
 mod bidir;

@@ -148,11 +148,19 @@ fn a_last_stop_may_wait_for_a_later_shift_to_get_home_in_time() {
         "A starts {} before 13:00",
         visit.start
     );
-    // timed at its earliest start, the route would not get home in time
+    // `schedule` (which columns and greedy time by) takes the afternoon,
+    // as pricing does
     let routes = autodispatch_milp::warm::from_schedule(&inst, &sol.schedule);
-    let fail = autodispatch_model::route::schedule(&inst, 0, &routes[0])
-        .expect_err("at its earliest start A ends too late to get home");
-    assert_eq!(fail.rule, autodispatch_model::rules::Rule::ReturnHome);
+    let timed = autodispatch_model::route::schedule(&inst, 0, &routes[0]).expect("the route times");
+    assert!((timed.starts[0] - visit.start).abs() < 1e-6);
+    let greedy = Greedy.solve(&inst, &opts(1.0, 57)).expect("greedy");
+    assert!(
+        greedy.schedule.routes[0]
+            .iter()
+            .any(|v| v.job == a && v.start >= afternoon - 1e-6),
+        "greedy plans A in the afternoon: {:?}",
+        greedy.schedule.routes
+    );
     assert_eq!(sol.status, SolverStatus::Optimal);
     assert_bound_valid(&p, 2.0, 57, "split shift");
     // and the random day where pricing once missed such routes

@@ -3,8 +3,8 @@
 //! later stop, so a route's stops fit exactly when this timing says so —
 //! with one exception: with `return_home` and split shifts, a last stop
 //! placed in a later shift may get the technician home where the earliest
-//! placement cannot. This timing then rejects a feasible route (never the
-//! reverse), so plans built on it are valid but may miss such a route.
+//! placement cannot. Such a last stop takes the earliest start that gets
+//! the technician home in time (nothing follows it).
 
 use crate::build::is_fixed_stop;
 use crate::instance::{Instance, JobClass};
@@ -79,6 +79,28 @@ pub struct Timed {
     pub drive: f64,
 }
 
+/// The earliest start of job `j`, as technician `t`'s last stop, no earlier
+/// than `ready` (with `first_leg`: the route's first stop, that long a drive
+/// from the start of whichever shift holds it), that keeps rules 1-2 and
+/// gets the technician home by the end of the shift holding the visit.
+/// `None` when no start does. Unlike the earliest start, this may choose a
+/// later shift: an earlier end does not always mean home in time.
+#[must_use]
+pub fn close_start(
+    inst: &Instance,
+    t: usize,
+    j: usize,
+    ready: f64,
+    first_leg: Option<f64>,
+) -> Option<f64> {
+    let tech = &inst.techs[t];
+    let job = &inst.jobs[j];
+    let home = inst.drive(job.loc, tech.home);
+    inst.earliest_start_where(t, j, ready, first_leg, |s| {
+        ReturnHome::allows(tech, s, s + job.duration, home)
+    })
+}
+
 /// Times the route of technician `t`, or says which stop breaks which rule.
 ///
 /// # Errors
@@ -91,9 +113,16 @@ pub fn schedule(inst: &Instance, t: usize, stops: &[RouteStop]) -> Result<Timed,
     let mut prev_end: Option<f64> = None;
     let mut busy_until = f64::NEG_INFINITY;
     let mut drive = 0.0;
+    // where the last movable stop could start from: after the stop before
+    // it (or, as a first stop, from the departure and its leg)
+    let mut last_ready = (f64::NEG_INFINITY, None);
     for (k, st) in stops.iter().enumerate() {
         let job = &inst.jobs[st.job];
         let leg = inst.drive(loc, job.loc);
+        last_ready = match prev_end {
+            None => (busy_until, Some(leg)),
+            Some(e) => ((e + leg).max(busy_until), None),
+        };
         let s = if let Some(f) = st.fixed {
             f
         } else {
@@ -107,10 +136,7 @@ pub fn schedule(inst: &Instance, t: usize, stops: &[RouteStop]) -> Result<Timed,
                     ),
                 });
             }
-            let found = match prev_end {
-                None => inst.earliest_start(t, st.job, busy_until, Some(leg)),
-                Some(e) => inst.earliest_start(t, st.job, (e + leg).max(busy_until), None),
-            };
+            let found = inst.earliest_start(t, st.job, last_ready.0, last_ready.1);
             let Some(s) = found else {
                 return Err(RouteFail {
                     at: k,
@@ -157,18 +183,26 @@ pub fn schedule(inst: &Instance, t: usize, stops: &[RouteStop]) -> Result<Timed,
         let k = stops.len() - 1;
         if stops[k].fixed.is_none() {
             let s = starts[k];
-            let end = s + inst.jobs[stops[k].job].duration;
+            let d = inst.jobs[stops[k].job].duration;
+            let end = s + d;
             if !ReturnHome::allows(tech, s, end, home_leg) {
-                let shift_end = ReturnHome::shift_end(tech, s, end);
-                return Err(RouteFail {
-                    at: k,
-                    rule: Rule::ReturnHome,
-                    detail: format!(
-                        "would be home at {}, after the shift ends at {}",
-                        clock(end + home_leg),
-                        clock(shift_end)
-                    ),
-                });
+                // too late to get home from this shift: the earliest start
+                // in a later one that gets home in time (waiting is
+                // allowed, and nothing follows the last stop)
+                let Some(s2) = close_start(inst, t, stops[k].job, last_ready.0, last_ready.1)
+                else {
+                    let shift_end = ReturnHome::shift_end(tech, s, end);
+                    return Err(RouteFail {
+                        at: k,
+                        rule: Rule::ReturnHome,
+                        detail: format!(
+                            "would be home at {}, after the shift ends at {}",
+                            clock(end + home_leg),
+                            clock(shift_end)
+                        ),
+                    });
+                };
+                starts[k] = s2;
             }
         }
     }
