@@ -113,8 +113,9 @@ pub fn schedule(inst: &Instance, t: usize, stops: &[RouteStop]) -> Result<Timed,
     let mut prev_end: Option<f64> = None;
     let mut busy_until = f64::NEG_INFINITY;
     let mut drive = 0.0;
-    // where the last movable stop could start from: after the stop before
-    // it (or, as a first stop, from the departure and its leg)
+    // where the current stop could start from: after the stop before it
+    // (or, as a first stop, from the departure and its leg); kept after
+    // the loop for a last stop that must wait for a later shift
     let mut last_ready = (f64::NEG_INFINITY, None);
     for (k, st) in stops.iter().enumerate() {
         let job = &inst.jobs[st.job];
@@ -183,8 +184,7 @@ pub fn schedule(inst: &Instance, t: usize, stops: &[RouteStop]) -> Result<Timed,
         let k = stops.len() - 1;
         if stops[k].fixed.is_none() {
             let s = starts[k];
-            let d = inst.jobs[stops[k].job].duration;
-            let end = s + d;
+            let end = s + inst.jobs[stops[k].job].duration;
             if !ReturnHome::allows(tech, s, end, home_leg) {
                 // too late to get home from this shift: the earliest start
                 // in a later one that gets home in time (waiting is
